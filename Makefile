@@ -1,0 +1,78 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+PY := .venv/bin/python
+PIP := .venv/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format worker beat install install-dev frontend browser migrate demo check-deploy clean
+
+.venv/bin/python:
+	python3 -m venv .venv
+	$(PIP) install --quiet --upgrade pip
+
+# Re-install only when the pins change.
+.venv/.installed: requirements.txt .venv/bin/python
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+.venv/.installed-dev: requirements.txt requirements-dev.txt .venv/.installed
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@
+
+install: .venv/.installed frontend
+install-dev: .venv/.installed-dev frontend browser
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+static/build/main.css: node_modules/.package-lock.json static/scss/main.scss tools/copy-vendor.mjs
+	npm run --silent build
+
+frontend: static/build/main.css
+
+# Playwright cannot download a browser here: the tests drive Debian's Chromium.
+browser:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; }
+
+.env:
+	cp .env.example .env
+
+migrate: install .env
+	$(PY) manage.py migrate --no-input
+
+demo: migrate
+	$(PY) manage.py seed_policies
+	$(PY) manage.py load_demo_data
+
+run: demo
+	@echo "Serving on http://$(HOST):$(PORT)/ — sign in as officer@coventry.example / social-value-demo"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install-dev
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: .venv/.installed-dev
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+format: .venv/.installed-dev
+	.venv/bin/ruff check --fix .
+	.venv/bin/ruff format .
+
+# A real Celery worker; set CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0) first.
+worker: install
+	.venv/bin/celery -A socialvalue worker --loglevel=info --concurrency=2
+
+beat: install
+	.venv/bin/celery -A socialvalue beat --loglevel=info
+
+# What production runs, checked with production settings.
+check-deploy: install
+	DJANGO_DEBUG=0 SECRET_KEY=$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	  ALLOWED_HOSTS=socialvalue.example.gov.uk $(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf .venv node_modules static/build staticfiles

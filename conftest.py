@@ -1,0 +1,181 @@
+"""Shared fixtures: a council with a policy, and one user per role (STYLE.md practice 9).
+
+Browser fixtures drive Debian's Chromium through Playwright against pytest-django's live server.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from socialvalue.models import Role
+from socialvalue.tests.factories import (
+    CouncilFactory,
+    IndicatorFactory,
+    OutcomeFactory,
+    PolicyFactory,
+    ThemeFactory,
+    member,
+)
+from suppliers.tests.factories import SupplierMemberFactory
+
+ROOT = Path(__file__).resolve().parent
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+ROLE_FIXTURES = [
+    "anonymous",
+    "council_admin",
+    "officer",
+    "contract_manager",
+    "cabinet_member",
+    "other_council_officer",
+    "supplier_user",
+]
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Argon2 is slow on purpose; tests that create many users use a fast hasher.
+
+    ``socialvalue/tests/test_security.py`` checks the real setting puts Argon2 first.
+    """
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def council(db):
+    council = CouncilFactory(name="Coventry City Council", short_name="Coventry", slug="coventry")
+    policy = PolicyFactory(council=council, title="Social Value and Sustainability Policy")
+    theme = ThemeFactory(policy=policy, name="Economic")
+    outcome = OutcomeFactory(theme=theme, name="More local people in work")
+    IndicatorFactory(outcome=outcome, text="No. of local people employed")
+    IndicatorFactory(outcome=outcome, text="No. of apprentices")
+    ThemeFactory(policy=policy, name="Social")
+    return council
+
+
+@pytest.fixture
+def other_council(db):
+    council = CouncilFactory(name="Southend-on-Sea City Council", short_name="Southend", slug="southend")
+    policy = PolicyFactory(council=council)
+    OutcomeFactory(theme=ThemeFactory(policy=policy, name="Safe"), name="Residents feel safe")
+    return council
+
+
+@pytest.fixture
+def council_admin(council):
+    return member(council, Role.COUNCIL_ADMIN, "alice.admin@coventry.example")
+
+
+@pytest.fixture
+def officer(council):
+    return member(council, Role.PROCUREMENT_OFFICER, "bob.officer@coventry.example")
+
+
+@pytest.fixture
+def contract_manager(council):
+    return member(council, Role.CONTRACT_MANAGER, "carol.manager@coventry.example")
+
+
+@pytest.fixture
+def cabinet_member(council):
+    return member(council, Role.CABINET_MEMBER, "dan.cabinet@coventry.example")
+
+
+@pytest.fixture
+def other_council_officer(other_council):
+    return member(other_council, Role.PROCUREMENT_OFFICER, "erin.officer@southend.example")
+
+
+@pytest.fixture
+def supplier_user(db):
+    return SupplierMemberFactory(supplier__name="Acme Builders Ltd", user__email="frank@acme.example").user
+
+
+@pytest.fixture
+def other_supplier_user(db):
+    return SupplierMemberFactory(supplier__name="Other Works Ltd", user__email="grace@other.example").user
+
+
+@pytest.fixture
+def anonymous():
+    return None
+
+
+# ------------------------------------------------------------------------------- browser
+
+
+def _chromium_path():
+    path = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not path:
+        pytest.fail("Chromium is not installed: `make test` installs it (apt-get install chromium).")
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=_chromium_path(),
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server, settings):
+    settings.DEBUG = False
+    context = browser.new_context(base_url=live_server.url)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def sign_in(page):
+    """Sign in through the real form, as a person would."""
+    from socialvalue.tests.factories import PASSWORD
+
+    def _sign_in(user, password=PASSWORD):
+        page.goto("/accounts/login/")
+        page.get_by_label("Email address").fill(user.email)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_load_state()
+        return page
+
+    return _sign_in
+
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+
+
+@pytest.fixture
+def axe(page):
+    """Run axe-core on the current page; fail listing every WCAG 2.2 A/AA violation."""
+
+    def _check(context_name=""):
+        page.add_script_tag(path=str(AXE_JS))
+        result = page.evaluate(
+            "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+        )
+        violations = result["violations"]
+        report = "\n".join(
+            f"- {v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}" for v in violations
+        )
+        assert not violations, f"axe found {len(violations)} violation(s) on {context_name or page.url}:\n{report}"
+        return result
+
+    return _check

@@ -1,0 +1,163 @@
+"""Every named URL × every role: who gets in, who is refused, and how.
+
+A URL added to the project without a row here fails ``test_every_url_is_in_the_matrix``, so
+access is decided on purpose for each new page. Outsiders (another council, a supplier) get 404
+on council pages, so they learn nothing about what exists; members without the role get 403.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from conftest import ROLE_FIXTURES
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = "/accounts/login/"
+
+# Pages anyone may reach, signed in or not; not part of the role matrix.
+PUBLIC = {
+    "login",
+    "logout",
+    "password_change",
+    "password_change_done",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+}
+
+READ = {  # everyone in the council reads
+    "anonymous": 302,
+    "council_admin": 200,
+    "officer": 200,
+    "contract_manager": 200,
+    "cabinet_member": 200,
+    "other_council_officer": 404,
+    "supplier_user": 404,
+}
+ADMIN_ONLY = {
+    "anonymous": 302,
+    "council_admin": 200,
+    "officer": 403,
+    "contract_manager": 403,
+    "cabinet_member": 403,
+    "other_council_officer": 404,
+    "supplier_user": 404,
+}
+ADMIN_ONLY_POST = {**ADMIN_ONLY, "council_admin": 302}
+
+
+def _theme(ctx):
+    return ctx["council"].current_policy.themes.first()
+
+
+def _outcome(ctx):
+    return _theme(ctx).outcomes.first()
+
+
+# name → (method, kwargs builder, expected status per role)
+MATRIX = {
+    "home": (
+        "get",
+        lambda c: {},
+        {
+            **READ,
+            "council_admin": 302,
+            "officer": 302,
+            "contract_manager": 302,
+            "cabinet_member": 302,
+            "other_council_officer": 302,
+            "supplier_user": 302,
+        },
+    ),
+    "healthz": ("get", lambda c: {}, dict.fromkeys(ROLE_FIXTURES, 200)),
+    "council_dashboard": ("get", lambda c: {"council": c["council"].slug}, READ),
+    "policy_detail": ("get", lambda c: {"council": c["council"].slug}, READ),
+    "council_settings": ("get", lambda c: {"council": c["council"].slug}, READ),
+    "policy_edit": ("get", lambda c: {"council": c["council"].slug}, ADMIN_ONLY),
+    "policy_history": ("get", lambda c: {"council": c["council"].slug}, ADMIN_ONLY),
+    "council_settings_edit": ("get", lambda c: {"council": c["council"].slug}, ADMIN_ONLY),
+    "policy_item_add": (
+        "get",
+        lambda c: {"council": c["council"].slug, "kind": "outcome", "parent": _theme(c).pk},
+        ADMIN_ONLY,
+    ),
+    "policy_item_edit": (
+        "get",
+        lambda c: {"council": c["council"].slug, "kind": "theme", "pk": _theme(c).pk},
+        ADMIN_ONLY,
+    ),
+    "policy_item_delete": (
+        "get",
+        lambda c: {"council": c["council"].slug, "kind": "outcome", "pk": _outcome(c).pk},
+        ADMIN_ONLY,
+    ),
+    "policy_item_move": (
+        "post",
+        lambda c: {"council": c["council"].slug, "kind": "theme", "pk": _theme(c).pk},
+        ADMIN_ONLY_POST,
+    ),
+    "supplier_home": (
+        "get",
+        lambda c: {},
+        {
+            "anonymous": 302,
+            "council_admin": 403,
+            "officer": 403,
+            "contract_manager": 403,
+            "cabinet_member": 403,
+            "other_council_officer": 403,
+            "supplier_user": 200,
+        },
+    ),
+}
+
+
+def _named_urls(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for p in resolver.url_patterns:
+        if isinstance(p, URLResolver):
+            if p.namespace == "admin":  # Django admin: staff only, by its own checks
+                continue
+            yield from _named_urls(p, f"{namespace}{p.namespace}:" if p.namespace else namespace)
+        elif isinstance(p, URLPattern) and p.name:
+            yield f"{namespace}{p.name}"
+
+
+def test_every_url_is_in_the_matrix():
+    missing = sorted(set(_named_urls()) - set(MATRIX) - PUBLIC)
+    assert not missing, f"Add these URLs to the access matrix: {missing}"
+
+
+@pytest.fixture
+def ctx(council, other_council, request):
+    users = {name: request.getfixturevalue(name) for name in ROLE_FIXTURES}
+    return {"council": council, "other_council": other_council, "users": users}
+
+
+@pytest.mark.parametrize("role", ROLE_FIXTURES)
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_access(client, ctx, name, role):
+    method, kwargs, expected = MATRIX[name]
+    url = reverse(name, kwargs=kwargs(ctx))
+    user = ctx["users"][role]
+    if user is not None:
+        client.force_login(user)
+    response = getattr(client, method)(url, {"direction": "up"} if method == "post" else None)
+    assert response.status_code == expected[role], f"{role} {method.upper()} {url}"
+    if role == "anonymous" and expected[role] == 302:
+        assert response["Location"].startswith(LOGIN)
+
+
+def test_an_admin_cannot_reach_another_councils_items_through_their_own_council(client, ctx, council_admin):
+    """Changing the slug is not enough: items are looked up inside the council in the URL."""
+    other_theme = ctx["other_council"].current_policy.themes.first()
+    client.force_login(council_admin)
+    for name in ("policy_item_edit", "policy_item_delete"):
+        url = reverse(name, kwargs={"council": ctx["council"].slug, "kind": "theme", "pk": other_theme.pk})
+        assert client.get(url).status_code == 404
+    url = reverse(
+        "policy_item_add", kwargs={"council": ctx["council"].slug, "kind": "outcome", "parent": other_theme.pk}
+    )
+    assert client.post(url, {"name": "Sneaky"}).status_code == 404
+    assert not other_theme.outcomes.filter(name="Sneaky").exists()

@@ -102,6 +102,24 @@ def anonymous():
     return None
 
 
+@pytest.fixture
+def real_worker(settings):
+    """Send tasks to the real Celery worker of the CI services run (Redis broker, PostgreSQL).
+
+    Skipped in the embedded run, which has no broker; in the services run a missing worker fails.
+    Data the worker must read has to be committed: use ``django_db(transaction=True)``.
+    """
+    if not settings.CELERY_BROKER_URL:
+        pytest.skip("needs CELERY_BROKER_URL and a running worker (the CI services run)")
+    from socialvalue.celery import app
+
+    if not app.control.ping(timeout=10):
+        pytest.fail("No Celery worker answered on the configured broker.")
+    app.conf.task_always_eager = False
+    yield app
+    app.conf.task_always_eager = True
+
+
 # ------------------------------------------------------------------------------- browser
 
 
@@ -136,7 +154,8 @@ def browser():
 @pytest.fixture
 def page(browser, live_server, settings):
     settings.DEBUG = False
-    context = browser.new_context(base_url=live_server.url)
+    # bypass_csp lets the axe fixture inject axe-core; the pages themselves keep their CSP.
+    context = browser.new_context(base_url=live_server.url, bypass_csp=True)
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page

@@ -5,7 +5,9 @@ import calendar
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Size, Submit
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.db import transaction
+from django.template import loader
 
 from .models import Council, Indicator, Outcome, Policy, Theme
 
@@ -18,6 +20,7 @@ class GovukForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}  # GOV.UK: the server's error messages, not the browser's
         self.helper.label_size = Size.SMALL
         self.helper.add_input(Submit("submit", self.submit_label))
 
@@ -31,6 +34,7 @@ class SignInForm(AuthenticationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
         self.helper.add_input(Submit("submit", "Sign in"))
 
 
@@ -93,3 +97,14 @@ class CouncilSettingsForm(GovukForm):
     def clean_local_postcode_areas(self):
         areas = self.cleaned_data["local_postcode_areas"]
         return ", ".join(a.strip().upper() for a in areas.split(",") if a.strip())
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Password reset whose email goes through Celery, so a slow mail server never blocks sign-in."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
+        from .tasks import send_email
+
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        transaction.on_commit(lambda: send_email.delay(subject, body, [to_email]))

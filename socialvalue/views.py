@@ -5,7 +5,7 @@ from itertools import chain
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,6 +20,7 @@ from .models import Council, Indicator, Outcome, Policy, Role, Theme
 
 
 @never_cache
+@transaction.non_atomic_requests  # the request transaction would fail before we could answer 503
 def healthz(request):
     """200 when the database answers, 503 otherwise; for load balancers and monitors."""
     try:

@@ -26,8 +26,10 @@ def test_everyone_in_the_council_reads_the_whole_framework(client, council, cabi
 def test_admin_renames_a_theme(client, council, council_admin):
     theme = council.current_policy.themes.get(name="Economic")
     client.force_login(council_admin)
-    response = client.post(_url("policy_item_edit", council, kind="theme", pk=theme.pk),
-                           {"name": "Economy", "description": "Jobs and skills"})
+    response = client.post(
+        _url("policy_item_edit", council, kind="theme", pk=theme.pk),
+        {"name": "Economy", "description": "Jobs and skills"},
+    )
     assert response.status_code == 302
     theme.refresh_from_db()
     assert (theme.name, theme.description) == ("Economy", "Jobs and skills")
@@ -65,7 +67,9 @@ def test_admin_adds_an_outcome_and_an_indicator_in_order(client, council, counci
     client.post(_url("policy_item_add", council, kind="outcome", parent=theme.pk), {"name": "Thriving local firms"})
     outcome = theme.outcomes.get(name="Thriving local firms")
     assert list(theme.outcomes.values_list("name", flat=True)) == ["More local people in work", "Thriving local firms"]
-    client.post(_url("policy_item_add", council, kind="indicator", parent=outcome.pk), {"text": "Spend with local SMEs"})
+    client.post(
+        _url("policy_item_add", council, kind="indicator", parent=outcome.pk), {"text": "Spend with local SMEs"}
+    )
     assert list(outcome.indicators.values_list("text", flat=True)) == ["Spend with local SMEs"]
 
 
@@ -103,14 +107,22 @@ def test_the_history_page_shows_who_changed_what(client, council, council_admin)
 def test_council_settings_are_validated_and_unchanged_on_error(client, council, council_admin):
     client.force_login(council_admin)
     data = {
-        "min_social_value_weighting": "120", "social_value_mandatory_above": "-5",
-        "leadership_approval_above": "100000", "cabinet_approval_above": "50000",
-        "sme_spend_target": "25", "financial_year_start_month": "4", "local_postcode_areas": "CV, 12",
+        "min_social_value_weighting": "120",
+        "social_value_mandatory_above": "-5",
+        "leadership_approval_above": "100000",
+        "cabinet_approval_above": "50000",
+        "sme_spend_target": "25",
+        "financial_year_start_month": "4",
+        "local_postcode_areas": "CV, 12",
     }
     response = client.post(_url("council_settings_edit", council), data)
     errors = response.context["form"].errors
-    assert set(errors) == {"min_social_value_weighting", "social_value_mandatory_above",
-                           "cabinet_approval_above", "local_postcode_areas"}
+    assert set(errors) == {
+        "min_social_value_weighting",
+        "social_value_mandatory_above",
+        "cabinet_approval_above",
+        "local_postcode_areas",
+    }
     council.refresh_from_db()
     assert council.min_social_value_weighting == 10
 
@@ -120,9 +132,13 @@ def test_council_settings_save_and_show_with_their_sources(client, council, coun
     council.save()
     client.force_login(council_admin)
     data = {
-        "min_social_value_weighting": "12.5", "social_value_mandatory_above": "150000",
-        "leadership_approval_above": "100000", "cabinet_approval_above": "350000",
-        "sme_spend_target": "30", "financial_year_start_month": "4", "local_postcode_areas": "cv, b",
+        "min_social_value_weighting": "12.5",
+        "social_value_mandatory_above": "150000",
+        "leadership_approval_above": "100000",
+        "cabinet_approval_above": "350000",
+        "sme_spend_target": "30",
+        "financial_year_start_month": "4",
+        "local_postcode_areas": "cv, b",
     }
     assert client.post(_url("council_settings_edit", council), data).status_code == 302
     council.refresh_from_db()
@@ -132,8 +148,7 @@ def test_council_settings_save_and_show_with_their_sources(client, council, coun
 
 
 @pytest.mark.parametrize("size", [2, 20])
-def test_the_policy_page_runs_a_fixed_number_of_queries(client, council, officer, size,
-                                                          django_assert_num_queries):
+def test_the_policy_page_runs_a_fixed_number_of_queries(client, council, officer, size, django_assert_num_queries):
     policy = council.current_policy
     for _ in range(size):
         outcome = OutcomeFactory(theme=ThemeFactory(policy=policy))

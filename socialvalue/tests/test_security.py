@@ -18,8 +18,9 @@ pytestmark = pytest.mark.django_db
 def _run_python(code, **env):
     full_env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_DEBUG", "SECRET_KEY"}}
     full_env.update(env)
-    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=full_env, capture_output=True, text=True,
-                          timeout=60, check=False)
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=60, check=False
+    )
 
 
 def test_argon2_hashes_passwords():
@@ -29,8 +30,10 @@ def test_argon2_hashes_passwords():
 
 
 def test_production_refuses_to_start_without_a_secret_key():
-    result = _run_python("import django, os; os.environ['DJANGO_SETTINGS_MODULE']='socialvalue.settings'; django.setup()",
-                         DJANGO_DEBUG="0")
+    result = _run_python(
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='socialvalue.settings'; django.setup()",
+        DJANGO_DEBUG="0",
+    )
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DJANGO_DEBUG is off" in result.stderr
 

@@ -13,23 +13,30 @@ pytestmark = pytest.mark.django_db
 def _framework(slug):
     council = Council.objects.get(slug=slug)
     policy = council.current_policy
-    return council, policy, [
-        (t.name, [(o.name, [i.text for i in o.indicators.all()]) for o in t.outcomes.all()])
-        for t in policy.themes.all()
-    ]
+    return (
+        council,
+        policy,
+        [
+            (t.name, [(o.name, [i.text for i in o.indicators.all()]) for o in t.outcomes.all()])
+            for t in policy.themes.all()
+        ],
+    )
 
 
 def test_the_four_seed_councils_are_loaded():
     call_command("seed_policies")
     assert set(Council.objects.values_list("slug", flat=True)) == {
-        "coventry", "north-east-lincolnshire", "southend", "warwickshire"
+        "coventry",
+        "north-east-lincolnshire",
+        "southend",
+        "warwickshire",
     }
 
 
 def test_coventry_has_every_outcome_and_indicator_of_appendix_1():
     """Coventry scrutiny note, 9 Nov 2022, Appendix 1: three themes, 15 outcomes, 57 indicators."""
     call_command("seed_policies")
-    council, policy, themes = _framework("coventry")
+    _council, policy, themes = _framework("coventry")
     assert [name for name, _ in themes] == ["Economic", "Social", "Environmental"]
     assert [len(outcomes) for _, outcomes in themes] == [5, 6, 4]
     assert sum(len(ind) for _, outcomes in themes for _, ind in outcomes) == 57

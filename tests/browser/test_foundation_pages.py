@@ -90,7 +90,7 @@ def test_the_axe_check_fails_on_an_inaccessible_page(page, axe):
     page.goto("/accounts/login/")
     page.evaluate(
         "document.querySelector('main').insertAdjacentHTML('beforeend',"
-        " '<img src=\"/static/images/favicon.svg\"><input type=\"text\">')"
+        ' \'<img src="/static/images/favicon.svg"><input type="text">\')'
     )
     with pytest.raises(AssertionError, match="image-alt"):
         axe("broken page")

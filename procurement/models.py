@@ -1,1 +1,346 @@
-"""procurement models: built in their own issue; the app is registered so migrations and URLs have a home."""
+"""Procurements with their social value plan, sealed tenders, evaluation, award and contracts."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from socialvalue.models import Council, Membership, Outcome
+from suppliers.models import Supplier
+
+from . import rules
+from .thresholds import threshold_on
+
+PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class Category(models.TextChoices):
+    GOODS = "goods", "Goods"
+    SERVICES = "services", "Services"
+    WORKS = "works", "Works"
+
+
+class Stage(models.TextChoices):
+    PLANNING = "planning", "Planning"
+    MARKET_ENGAGEMENT = "market_engagement", "Market engagement"
+    TENDERING = "tendering", "Tendering"
+    EVALUATION = "evaluation", "Evaluation"
+    AWARDED = "awarded", "Awarded"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Procedure(models.TextChoices):
+    OPEN = "open", "Open procedure"
+    COMPETITIVE_FLEXIBLE = "competitive_flexible", "Competitive flexible procedure"
+    FRAMEWORK = "framework", "Call-off from a framework"
+    BELOW_THRESHOLD = "below_threshold", "Below-threshold quotation"
+    DIRECT_AWARD = "direct_award", "Direct award"
+
+
+class ValueBand(models.TextChoices):
+    UNDER_100K = "under_100k", "Up to £100,000"
+    TO_350K = "100k_350k", "Over £100,000 to £350,000"
+    TO_1M = "350k_1m", "Over £350,000 to £1 million"
+    OVER_1M = "over_1m", "Over £1 million"
+
+
+VALUE_BANDS = {
+    ValueBand.UNDER_100K: Q(estimated_value__lte=100000),
+    ValueBand.TO_350K: Q(estimated_value__gt=100000, estimated_value__lte=350000),
+    ValueBand.TO_1M: Q(estimated_value__gt=350000, estimated_value__lte=1000000),
+    ValueBand.OVER_1M: Q(estimated_value__gt=1000000),
+}
+
+SUPPLIER_VISIBLE_STAGES = (Stage.TENDERING, Stage.EVALUATION, Stage.AWARDED)
+
+
+def _council_ids(user, roles=None):
+    memberships = Membership.objects.filter(user=user)
+    if roles:
+        memberships = memberships.filter(role__in=roles)
+    return memberships.values("council")
+
+
+def _supplier_ids(user):
+    return Supplier.objects.filter(members__user=user).values("pk")
+
+
+class ProcurementQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Council members see their council's register; a supplier sees what is open to it."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        open_to_supplier = Q(stage__in=SUPPLIER_VISIBLE_STAGES) & (
+            Q(open_to_all=True) | Q(invited_suppliers__in=_supplier_ids(user))
+        )
+        return self.filter(Q(council__in=_council_ids(user)) | open_to_supplier).distinct()
+
+    def for_register(self):
+        """What the register table shows, in a fixed number of queries."""
+        return self.select_related("council", "lead_officer").annotate(
+            tenders_submitted=Count("tenders", filter=Q(tenders__submitted_at__isnull=False), distinct=True)
+        )
+
+    def in_value_band(self, band):
+        return self.filter(VALUE_BANDS[band])
+
+
+class Procurement(models.Model):
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="procurements")
+    reference = models.CharField(max_length=50, help_text="The council's own reference, like SV-2026-014")
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    category = models.CharField(max_length=20, choices=Category.choices)
+    estimated_value = models.DecimalField(
+        "estimated value (£)",
+        **MONEY,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text="The whole-life value including VAT, in pounds",
+    )
+    procedure = models.CharField(max_length=30, choices=Procedure.choices, default=Procedure.OPEN)
+    lead_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="procurements_led"
+    )
+    tender_deadline = models.DateTimeField(null=True, blank=True)
+    stage = models.CharField(max_length=30, choices=Stage.choices, default=Stage.PLANNING)
+    open_to_all = models.BooleanField(
+        "open to all suppliers", default=True, help_text="If not, only invited suppliers can see it and tender"
+    )
+    invited_suppliers = models.ManyToManyField(Supplier, blank=True, related_name="invitations")
+
+    # The social value plan.
+    outcomes = models.ManyToManyField(Outcome, blank=True, related_name="procurements")
+    price_weight = models.DecimalField(
+        "price (%)", max_digits=5, decimal_places=2, default=Decimal("60"), validators=PERCENT
+    )
+    quality_weight = models.DecimalField(
+        "quality (%)", max_digits=5, decimal_places=2, default=Decimal("30"), validators=PERCENT
+    )
+    social_value_quantitative_weight = models.DecimalField(
+        "social value – quantitative, from the calculator (%)",
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("5"),
+        validators=PERCENT,
+    )
+    social_value_qualitative_weight = models.DecimalField(
+        "social value – qualitative, the method statement (%)",
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("5"),
+        validators=PERCENT,
+    )
+    opted_out = models.BooleanField("opt out of social value", default=False)
+    opt_out_justification = models.TextField(blank=True)
+    opt_out_evidence = models.TextField(
+        blank=True, help_text="What was explored, and why social value cannot be included (NELC policy)"
+    )
+
+    # Approval, recorded with who and when.
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approval_reference = models.CharField(
+        max_length=200, blank=True, help_text="The decision record, like 'Cabinet 12 March 2026, minute 45'"
+    )
+
+    # Opening of sealed tenders after the deadline.
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    opened_at = models.DateTimeField(null=True, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+    objects = ProcurementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["tender_deadline", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["council", "reference"], name="unique_procurement_reference"),
+        ]
+
+    def __str__(self):
+        return f"{self.reference}: {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("procurement_detail", kwargs={"council": self.council.slug, "pk": self.pk})
+
+    # -- the council's rules, explained on the page
+    @property
+    def weights(self) -> rules.Weights:
+        return rules.Weights(
+            self.price_weight,
+            self.quality_weight,
+            self.social_value_quantitative_weight,
+            self.social_value_qualitative_weight,
+        )
+
+    @property
+    def social_value_weight(self) -> Decimal:
+        return self.weights.social_value
+
+    @property
+    def social_value_mandatory(self) -> bool:
+        return rules.social_value_mandatory(
+            self.estimated_value, mandatory_above=self.council.social_value_mandatory_above
+        )
+
+    @property
+    def approval_route(self) -> str:
+        return rules.approval_route(
+            self.estimated_value,
+            leadership_above=self.council.leadership_approval_above,
+            cabinet_above=self.council.cabinet_approval_above,
+        )
+
+    @property
+    def approval_route_label(self) -> str:
+        return rules.ApprovalRoute.LABELS[self.approval_route]
+
+    @property
+    def needs_approval(self) -> bool:
+        return self.approval_route != rules.ApprovalRoute.OFFICER
+
+    @property
+    def is_approved(self) -> bool:
+        return not self.needs_approval or self.approved_at is not None
+
+    def procurement_act_threshold(self, on=None):
+        """(threshold £, whether the estimated value is above it) for the category, on a date."""
+        on = on or (self.created_at or timezone.now()).date()
+        amount, _ = threshold_on(self.category, on)
+        return amount, self.estimated_value > amount
+
+    @property
+    def deadline_passed(self) -> bool:
+        return self.tender_deadline is not None and timezone.now() >= self.tender_deadline
+
+    @property
+    def accepting_tenders(self) -> bool:
+        return self.stage == Stage.TENDERING and self.tender_deadline is not None and not self.deadline_passed
+
+    @property
+    def is_opened(self) -> bool:
+        return self.opened_at is not None
+
+
+class TenderQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A supplier sees its own tenders; council members see tenders only once they are opened.
+
+        Sealed until the deadline (procurement issue, item 4): before the procurement's tenders are
+        opened, no council user — whatever their role — can read a tender.
+        """
+        if not user.is_authenticated:
+            return self.none()
+        own = Q(supplier__in=_supplier_ids(user))
+        opened_for_council = Q(
+            procurement__council__in=_council_ids(user),
+            procurement__opened_at__isnull=False,
+            submitted_at__isnull=False,
+        )
+        return self.filter(own | opened_for_council)
+
+
+class Tender(models.Model):
+    procurement = models.ForeignKey(Procurement, on_delete=models.PROTECT, related_name="tenders")
+    supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="tenders")
+    price = models.DecimalField(
+        "tendered price (£)", **MONEY, null=True, blank=True, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    social_value_response = models.TextField(
+        "social value method statement",
+        blank=True,
+        help_text="How you will deliver social value on this contract, and how you will evidence it",
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+    objects = TenderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["procurement", "supplier__name"]
+        constraints = [models.UniqueConstraint(fields=["procurement", "supplier"], name="one_tender_per_supplier")]
+
+    def __str__(self):
+        return f"{self.supplier} – {self.procurement.reference}"
+
+    @property
+    def is_submitted(self):
+        return self.submitted_at is not None
+
+
+class Criterion(models.TextChoices):
+    QUALITY = "quality", "Quality"
+    SOCIAL_VALUE_QUALITATIVE = "social_value_qualitative", "Social value method statement"
+
+
+SCORE_RANGE = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
+
+
+class ScoreQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Evaluators' scores: council members of an opened procurement; a supplier its own, after award."""
+        if not user.is_authenticated:
+            return self.none()
+        council = Q(tender__procurement__council__in=_council_ids(user), tender__procurement__opened_at__isnull=False)
+        supplier = Q(tender__supplier__in=_supplier_ids(user), tender__procurement__stage=Stage.AWARDED)
+        return self.filter(council | supplier)
+
+
+class Score(models.Model):
+    """One evaluator's score of one tender against one criterion, 0–100."""
+
+    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.CharField(max_length=30, choices=Criterion.choices)
+    evaluator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    score = models.DecimalField(max_digits=5, decimal_places=2, validators=SCORE_RANGE)
+    comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+    objects = ScoreQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["tender", "criterion", "evaluator__email"]
+        constraints = [
+            models.UniqueConstraint(fields=["tender", "criterion", "evaluator"], name="one_score_per_evaluator")
+        ]
+
+    def __str__(self):
+        return f"{self.get_criterion_display()} {self.score} by {self.evaluator} for {self.tender}"
+
+
+class AgreedScore(models.Model):
+    """The moderated score the evaluators agreed for a tender and criterion."""
+
+    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="agreed_scores")
+    criterion = models.CharField(max_length=30, choices=Criterion.choices)
+    score = models.DecimalField(max_digits=5, decimal_places=2, validators=SCORE_RANGE)
+    note = models.TextField("moderation note", blank=True)
+    moderated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    moderated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+    objects = ScoreQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["tender", "criterion"]
+        constraints = [models.UniqueConstraint(fields=["tender", "criterion"], name="one_agreed_score")]
+
+    def __str__(self):
+        return f"Agreed {self.get_criterion_display()} {self.score} for {self.tender}"

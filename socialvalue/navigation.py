@@ -26,8 +26,10 @@ def navigation_for(request):
         base = reverse("council_dashboard", kwargs={"council": council.slug})
         policy = reverse("policy_detail", kwargs={"council": council.slug})
         settings_url = reverse("council_settings", kwargs={"council": council.slug})
+        procurements = reverse("procurement_list", kwargs={"council": council.slug})
         items += [
             {"text": "Dashboard", "href": base, "current": path == base},
+            {"text": "Procurements", "href": procurements, "active": path.startswith(procurements)},
             {"text": "Policy", "href": policy, "active": path.startswith(policy)},
             {"text": "Council settings", "href": settings_url, "active": path.startswith(settings_url)},
         ]

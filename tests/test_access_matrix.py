@@ -45,6 +45,8 @@ ADMIN_ONLY = {
     "supplier_user": 404,
 }
 ADMIN_ONLY_POST = {**ADMIN_ONLY, "council_admin": 302}
+OFFICERS_ONLY = {**ADMIN_ONLY, "officer": 200}  # procurement officers and council admins
+OFFICERS_ONLY_POST = {**OFFICERS_ONLY, "council_admin": 302, "officer": 302}
 
 
 def _theme(ctx):
@@ -53,6 +55,10 @@ def _theme(ctx):
 
 def _outcome(ctx):
     return _theme(ctx).outcomes.first()
+
+
+def _proc(ctx):
+    return {"council": ctx["council"].slug, "pk": ctx["procurement"].pk}
 
 
 # name → (method, kwargs builder, expected status per role)
@@ -97,6 +103,14 @@ MATRIX = {
         lambda c: {"council": c["council"].slug, "kind": "theme", "pk": _theme(c).pk},
         ADMIN_ONLY_POST,
     ),
+    "procurement_list": ("get", lambda c: {"council": c["council"].slug}, READ),
+    "procurement_create": ("get", lambda c: {"council": c["council"].slug}, OFFICERS_ONLY),
+    "procurement_detail": ("get", lambda c: _proc(c), READ),
+    "procurement_edit": ("get", lambda c: _proc(c), OFFICERS_ONLY),
+    "procurement_plan": ("get", lambda c: _proc(c), OFFICERS_ONLY),
+    "procurement_approval": ("get", lambda c: _proc(c), OFFICERS_ONLY),
+    "procurement_invite": ("get", lambda c: _proc(c), OFFICERS_ONLY),
+    "procurement_action": ("post", lambda c: {**_proc(c), "action": "cancel"}, OFFICERS_ONLY_POST),
     "supplier_home": (
         "get",
         lambda c: {},
@@ -132,7 +146,10 @@ def test_every_url_is_in_the_matrix():
 @pytest.fixture
 def ctx(council, other_council, request):
     users = {name: request.getfixturevalue(name) for name in ROLE_FIXTURES}
-    return {"council": council, "other_council": other_council, "users": users}
+    from procurement.tests.factories import ProcurementFactory
+
+    procurement = ProcurementFactory(council=council, lead_officer=users["officer"])
+    return {"council": council, "other_council": other_council, "users": users, "procurement": procurement}
 
 
 @pytest.mark.parametrize("role", ROLE_FIXTURES)

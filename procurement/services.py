@@ -1,0 +1,97 @@
+"""Writes that change a procurement's stage or span several models.
+
+Each is keyword-only and atomic, and raises ``ValidationError`` with a message a person can act on.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from . import rules
+from .models import Procurement, Stage
+
+
+def plan_problems(procurement: Procurement) -> list[str]:
+    """What stops this procurement being published, in words for the officer."""
+    council = procurement.council
+    problems = [
+        message
+        for message in rules.weighting_problems(
+            procurement.weights,
+            value=procurement.estimated_value,
+            mandatory_above=council.social_value_mandatory_above,
+            minimum_weighting=council.min_social_value_weighting,
+            opted_out=procurement.opted_out,
+            opt_out_justification=procurement.opt_out_justification,
+            opt_out_evidence=procurement.opt_out_evidence,
+        ).values()
+    ]
+    if not procurement.is_approved:
+        problems.append(f"Record the {procurement.approval_route_label}'s approval")
+    if procurement.tender_deadline is None:
+        problems.append("Set a tender deadline")
+    elif procurement.tender_deadline <= timezone.now():
+        problems.append("Set a tender deadline in the future")
+    if not procurement.open_to_all and not procurement.invited_suppliers.exists():
+        problems.append("Invite at least one supplier, or open it to all suppliers")
+    return problems
+
+
+@transaction.atomic
+def procurement_record_approval(*, procurement: Procurement, by, reference: str) -> Procurement:
+    """Record who approved it and when (NELC Governance: Leadership Team over £100k, Cabinet over £350k)."""
+    if not procurement.needs_approval:
+        raise ValidationError("This procurement is within officers' delegated authority and needs no approval")
+    if procurement.stage not in (Stage.PLANNING, Stage.MARKET_ENGAGEMENT):
+        raise ValidationError("Approval is recorded before tendering starts")
+    procurement.approved_by = by
+    procurement.approved_at = timezone.now()
+    procurement.approval_reference = reference
+    procurement.save(update_fields=["approved_by", "approved_at", "approval_reference"])
+    return procurement
+
+
+@transaction.atomic
+def procurement_start_market_engagement(*, procurement: Procurement, by) -> Procurement:
+    if procurement.stage != Stage.PLANNING:
+        raise ValidationError("Only a procurement in planning can move to market engagement")
+    procurement.stage = Stage.MARKET_ENGAGEMENT
+    procurement.save(update_fields=["stage"])
+    return procurement
+
+
+@transaction.atomic
+def procurement_publish(*, procurement: Procurement, by) -> Procurement:
+    """Open for tenders once the plan meets the council's rules and approval is recorded."""
+    if procurement.stage not in (Stage.PLANNING, Stage.MARKET_ENGAGEMENT):
+        raise ValidationError("Only a procurement in planning or market engagement can be published")
+    problems = plan_problems(procurement)
+    if problems:
+        raise ValidationError(problems)
+    procurement.stage = Stage.TENDERING
+    procurement.save(update_fields=["stage"])
+    return procurement
+
+
+@transaction.atomic
+def procurement_cancel(*, procurement: Procurement, by) -> Procurement:
+    if procurement.stage in (Stage.AWARDED, Stage.CANCELLED):
+        raise ValidationError("An awarded or cancelled procurement cannot be cancelled")
+    procurement.stage = Stage.CANCELLED
+    procurement.save(update_fields=["stage"])
+    return procurement
+
+
+@transaction.atomic
+def tenders_open(*, procurement: Procurement, by) -> Procurement:
+    """Unseal the tenders after the deadline, recording who opened them and when."""
+    locked = Procurement.objects.select_for_update().get(pk=procurement.pk)
+    if locked.stage != Stage.TENDERING:
+        raise ValidationError("Tenders can only be opened while the procurement is in tendering")
+    if not locked.deadline_passed:
+        raise ValidationError("Tenders are sealed until the deadline has passed")
+    locked.opened_at = timezone.now()
+    locked.opened_by = by
+    locked.stage = Stage.EVALUATION
+    locked.save(update_fields=["opened_at", "opened_by", "stage"])
+    return locked

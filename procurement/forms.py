@@ -9,7 +9,7 @@ from socialvalue.forms import GovukForm
 from socialvalue.models import Membership, Outcome, Role, User
 
 from . import rules
-from .models import Category, Procurement, Stage, ValueBand
+from .models import Category, Procurement, Stage, Tender, ValueBand
 
 
 class ProcurementFilterForm(forms.Form):
@@ -195,3 +195,24 @@ class InviteSuppliersForm(GovukForm):
         fields = ["open_to_all", "invited_suppliers"]
         widgets = {"invited_suppliers": forms.CheckboxSelectMultiple}
         help_texts = {"invited_suppliers": "Invited suppliers can see and tender even when it is not open to all"}
+
+
+class TenderForm(GovukForm):
+    """Price and the social value method statement; commitments come from the live calculator."""
+
+    submit_label = "Save and check your tender"
+
+    class Meta:
+        model = Tender
+        fields = ["price", "social_value_response"]
+        widgets = {
+            "price": forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-10"}),
+            "social_value_response": forms.Textarea(attrs={"rows": 8}),
+        }
+        help_texts = {"price": "The whole-life price you tender, including VAT, in pounds"}
+
+    def __init__(self, *args, procurement, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.procurement = procurement
+        self.fields["price"].required = True
+        self.fields["social_value_response"].required = bool(procurement.social_value_qualitative_weight)

@@ -83,6 +83,12 @@ class ProcurementQuerySet(models.QuerySet):
         )
         return self.filter(Q(council__in=_council_ids(user)) | open_to_supplier).distinct()
 
+    def open_to(self, supplier):
+        """Published procurements this supplier may see: open to all, or it was invited."""
+        return self.filter(
+            Q(stage__in=SUPPLIER_VISIBLE_STAGES) & (Q(open_to_all=True) | Q(invited_suppliers=supplier))
+        ).distinct()
+
     def for_register(self):
         """What the register table shows, in a fixed number of queries."""
         return self.select_related("council", "lead_officer").annotate(

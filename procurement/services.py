@@ -95,3 +95,49 @@ def tenders_open(*, procurement: Procurement, by) -> Procurement:
     locked.stage = Stage.EVALUATION
     locked.save(update_fields=["opened_at", "opened_by", "stage"])
     return locked
+
+
+def _refuse_after_deadline(procurement: Procurement) -> None:
+    if not procurement.accepting_tenders:
+        if procurement.deadline_passed:
+            raise ValidationError("The deadline for tenders has passed: tenders can no longer be changed")
+        raise ValidationError("This procurement is not accepting tenders")
+
+
+@transaction.atomic
+def tender_save(*, procurement: Procurement, supplier, by, price, social_value_response: str):
+    """Create or change a supplier's draft tender; refused once the deadline has passed.
+
+    A change to a submitted tender makes it a draft again: the supplier checks and submits it anew.
+    """
+    from .models import Tender
+
+    procurement = Procurement.objects.select_for_update().get(pk=procurement.pk)
+    _refuse_after_deadline(procurement)
+    if price is not None and price <= 0:
+        raise ValidationError({"price": "Enter a price of more than £0"})
+    tender, _ = Tender.objects.get_or_create(procurement=procurement, supplier=supplier)
+    tender.price = price
+    tender.social_value_response = social_value_response
+    tender.submitted_at = None
+    tender.submitted_by = None
+    tender.save()
+    return tender
+
+
+@transaction.atomic
+def tender_submit(*, tender, by):
+    """Submit a tender before the deadline; the server refuses it after, whatever the browser shows."""
+    procurement = Procurement.objects.select_for_update().get(pk=tender.procurement_id)
+    _refuse_after_deadline(procurement)
+    problems = []
+    if tender.price is None:
+        problems.append("Enter your tendered price")
+    if procurement.social_value_qualitative_weight and not tender.social_value_response.strip():
+        problems.append("Write your social value method statement")
+    if problems:
+        raise ValidationError(problems)
+    tender.submitted_at = timezone.now()
+    tender.submitted_by = by
+    tender.save(update_fields=["submitted_at", "submitted_by", "updated_at"])
+    return tender

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import views
+from .views import register as views
 
 urlpatterns = [
     path("", views.procurement_list, name="procurement_list"),

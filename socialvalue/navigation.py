@@ -38,5 +38,7 @@ def navigation_for(request):
             items.append({"text": "Change history", "href": history, "current": path == history})
     if user.supplier_memberships.exists():
         supplier_home = reverse("supplier_home")
+        opportunities = reverse("opportunity_list")
         items.append({"text": "Your organisation", "href": supplier_home, "current": path == supplier_home})
+        items.append({"text": "Opportunities", "href": opportunities, "active": path.startswith(opportunities)})
     return {"council": council, "items": items}

@@ -36,6 +36,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("councils/<slug:council>/", include(council_patterns)),
+    path("supplier/opportunities/", include("procurement.supplier_urls")),
     path("supplier/", include("suppliers.urls")),
     path(
         "accounts/login/",

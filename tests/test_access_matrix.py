@@ -46,6 +46,15 @@ ADMIN_ONLY = {
 }
 ADMIN_ONLY_POST = {**ADMIN_ONLY, "council_admin": 302}
 OFFICERS_ONLY = {**ADMIN_ONLY, "officer": 200}  # procurement officers and council admins
+SUPPLIERS_ONLY = {
+    "anonymous": 302,
+    "council_admin": 403,
+    "officer": 403,
+    "contract_manager": 403,
+    "cabinet_member": 403,
+    "other_council_officer": 403,
+    "supplier_user": 200,
+}
 OFFICERS_ONLY_POST = {**OFFICERS_ONLY, "council_admin": 302, "officer": 302}
 
 
@@ -111,6 +120,11 @@ MATRIX = {
     "procurement_approval": ("get", lambda c: _proc(c), OFFICERS_ONLY),
     "procurement_invite": ("get", lambda c: _proc(c), OFFICERS_ONLY),
     "procurement_action": ("post", lambda c: {**_proc(c), "action": "cancel"}, OFFICERS_ONLY_POST),
+    "opportunity_list": ("get", lambda c: {}, SUPPLIERS_ONLY),
+    "opportunity_detail": ("get", lambda c: {"pk": c["open_procurement"].pk}, SUPPLIERS_ONLY),
+    "tender_edit": ("get", lambda c: {"pk": c["open_procurement"].pk}, SUPPLIERS_ONLY),
+    "tender_check": ("get", lambda c: {"pk": c["open_procurement"].pk}, SUPPLIERS_ONLY),
+    "tender_submit": ("post", lambda c: {"pk": c["open_procurement"].pk}, SUPPLIERS_ONLY),
     "supplier_home": (
         "get",
         lambda c: {},
@@ -146,10 +160,20 @@ def test_every_url_is_in_the_matrix():
 @pytest.fixture
 def ctx(council, other_council, request):
     users = {name: request.getfixturevalue(name) for name in ROLE_FIXTURES}
-    from procurement.tests.factories import ProcurementFactory
+    from procurement.models import Stage
+    from procurement.tests.factories import ProcurementFactory, TenderFactory
 
     procurement = ProcurementFactory(council=council, lead_officer=users["officer"])
-    return {"council": council, "other_council": other_council, "users": users, "procurement": procurement}
+    open_procurement = ProcurementFactory(council=council, lead_officer=users["officer"], stage=Stage.TENDERING)
+    supplier = users["supplier_user"].supplier_memberships.get().supplier
+    TenderFactory(procurement=open_procurement, supplier=supplier)
+    return {
+        "council": council,
+        "other_council": other_council,
+        "users": users,
+        "procurement": procurement,
+        "open_procurement": open_procurement,
+    }
 
 
 @pytest.mark.parametrize("role", ROLE_FIXTURES)

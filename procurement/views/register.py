@@ -10,15 +10,15 @@ from django.views.decorators.http import require_POST
 from socialvalue.access import council_view
 from socialvalue.models import Role
 
-from . import services
-from .forms import (
+from .. import services
+from ..forms import (
     ApprovalForm,
     InviteSuppliersForm,
     ProcurementDetailsForm,
     ProcurementFilterForm,
     SocialValuePlanForm,
 )
-from .models import Procurement, Stage
+from ..models import Procurement, Stage
 
 OFFICERS = (Role.PROCUREMENT_OFFICER, Role.COUNCIL_ADMIN)
 PAGE_SIZE = 25

@@ -257,6 +257,19 @@ class TenderQuerySet(models.QuerySet):
         )
         return self.filter(own | opened_for_council)
 
+    def with_committed_value(self):
+        """Annotate ``committed_value``: the £ of the tender's social value commitments."""
+        from django.db.models import DecimalField, Sum, Value
+        from django.db.models.functions import Coalesce
+
+        return self.annotate(
+            committed_value=Coalesce(
+                Sum("commitments__value"),
+                Value(Decimal("0")),
+                output_field=DecimalField(max_digits=14, decimal_places=2),
+            )
+        )
+
 
 class Tender(models.Model):
     procurement = models.ForeignKey(Procurement, on_delete=models.PROTECT, related_name="tenders")

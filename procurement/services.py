@@ -141,3 +141,39 @@ def tender_submit(*, tender, by):
     tender.submitted_by = by
     tender.save(update_fields=["submitted_at", "submitted_by", "updated_at"])
     return tender
+
+
+def _in_evaluation(tender) -> None:
+    from .models import Stage as _Stage
+
+    procurement = tender.procurement
+    if procurement.stage != _Stage.EVALUATION or not procurement.is_opened:
+        raise ValidationError("Tenders are scored only after they are opened, during evaluation")
+    if not tender.is_submitted:
+        raise ValidationError("Only submitted tenders are scored")
+
+
+@transaction.atomic
+def score_record(*, tender, evaluator, criterion: str, score, comment: str = ""):
+    """One evaluator's own score of a tender for a criterion, 0–100; re-scoring replaces it."""
+    from .models import Score
+
+    _in_evaluation(tender)
+    record, _ = Score.objects.update_or_create(
+        tender=tender, criterion=criterion, evaluator=evaluator, defaults={"score": score, "comment": comment}
+    )
+    return record
+
+
+@transaction.atomic
+def score_agree(*, tender, criterion: str, score, note: str, by):
+    """Moderation: record the score the evaluators agreed, which the ranking uses."""
+    from .models import AgreedScore, Score
+
+    _in_evaluation(tender)
+    if not Score.objects.filter(tender=tender, criterion=criterion).exists():
+        raise ValidationError("Record at least one evaluator's score before agreeing a moderated score")
+    record, _ = AgreedScore.objects.update_or_create(
+        tender=tender, criterion=criterion, defaults={"score": score, "note": note, "moderated_by": by}
+    )
+    return record

@@ -79,7 +79,7 @@ def test_real_files_are_accepted_by_their_content():
 
 
 def test_a_file_that_claims_to_be_a_pdf_but_is_not_is_refused():
-    with pytest.raises(EvidenceError, match="named as a .pdf file but its content is not"):
+    with pytest.raises(EvidenceError, match=r"named as a \.pdf file but its content is not"):
         check_evidence("evidence.pdf", b"Just some text saved with a .pdf name")
     with pytest.raises(EvidenceError, match="must be a PDF, an image"):
         check_evidence("evidence.pdf", b"MZ\x90\x00\x03 a Windows program renamed")

@@ -26,9 +26,18 @@ def navigation_for(request):
         base = reverse("council_dashboard", kwargs={"council": council.slug})
         policy = reverse("policy_detail", kwargs={"council": council.slug})
         settings_url = reverse("council_settings", kwargs={"council": council.slug})
+        measures = reverse("measure_list", kwargs={"council": council.slug})
+        calculators = reverse("calculator_list", kwargs={"council": council.slug})
         items += [
             {"text": "Dashboard", "href": base, "current": path == base},
             {"text": "Policy", "href": policy, "active": path.startswith(policy)},
+            {"text": "Measures", "href": measures, "current": path == measures, "active": path.startswith(measures)},
+            {
+                "text": "Calculators",
+                "href": calculators,
+                "current": path == calculators,
+                "active": path.startswith(calculators),
+            },
             {"text": "Council settings", "href": settings_url, "active": path.startswith(settings_url)},
         ]
         if user.has_council_role(council, Role.COUNCIL_ADMIN):

@@ -83,7 +83,8 @@ def _background_threshold():
 
 @council_view(Role.COUNCIL_ADMIN)
 def measure_import(request, council):
-    form = MeasureImportForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = MeasureImportForm(request.POST if posted else None, request.FILES if posted else None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         content = upload.read()

@@ -183,7 +183,8 @@ def import_job_run(*, job_id: int) -> ImportJob:
 
 @transaction.atomic
 def calculator_save(*, calculator: Calculator, measures) -> Calculator:
-    """Save a calculator and its measures: kept measures keep their place, new ones go last.
+    """Save a calculator and its measures: kept measures keep their place, new ones go last in
+    the order given.
 
     Only measures from the calculator's own council may be added.
     """
@@ -199,7 +200,24 @@ def calculator_save(*, calculator: Calculator, measures) -> Calculator:
             entry.delete()  # one by one, so history records each removal
     kept = {e.measure_id for e in entries if e.measure_id in wanted}
     last = max((e.position for e in entries if e.measure_id in wanted), default=0)
-    for measure in sorted((m for m in measures if m.pk not in kept), key=lambda m: m.code):
+    for measure in (m for m in measures if m.pk not in kept):
         last += 1
         CalculatorMeasure.objects.create(calculator=calculator, measure=measure, position=last)
     return calculator
+
+
+def example_calculators_load(*, council: Council, calculators: list[dict]) -> int:
+    """Create each example calculator the council does not have yet, from the measures it has.
+
+    Idempotent: a calculator that already exists (by name) is left as the council keeps it.
+    """
+    made = 0
+    measures = {m.code: m for m in Measure.objects.filter(council=council)}
+    for spec in calculators:
+        if Calculator.objects.filter(council=council, name=spec["name"]).exists():
+            continue
+        calculator = Calculator(council=council, name=spec["name"], category=spec["category"])
+        chosen = [measures[code] for code in spec["measures"] if code in measures]
+        calculator_save(calculator=calculator, measures=chosen)
+        made += 1
+    return made

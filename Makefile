@@ -46,6 +46,7 @@ migrate: install .env
 demo: migrate
 	$(PY) manage.py seed_policies
 	$(PY) manage.py load_demo_data
+	$(PY) manage.py load_example_measures
 
 run: demo
 	@echo "Serving on http://$(HOST):$(PORT)/ — sign in as officer@coventry.example / social-value-demo"

@@ -27,10 +27,19 @@ def navigation_for(request):
         policy = reverse("policy_detail", kwargs={"council": council.slug})
         settings_url = reverse("council_settings", kwargs={"council": council.slug})
         procurements = reverse("procurement_list", kwargs={"council": council.slug})
+        measures = reverse("measure_list", kwargs={"council": council.slug})
+        calculators = reverse("calculator_list", kwargs={"council": council.slug})
         items += [
             {"text": "Dashboard", "href": base, "current": path == base},
             {"text": "Procurements", "href": procurements, "active": path.startswith(procurements)},
             {"text": "Policy", "href": policy, "active": path.startswith(policy)},
+            {"text": "Measures", "href": measures, "current": path == measures, "active": path.startswith(measures)},
+            {
+                "text": "Calculators",
+                "href": calculators,
+                "current": path == calculators,
+                "active": path.startswith(calculators),
+            },
             {"text": "Council settings", "href": settings_url, "active": path.startswith(settings_url)},
         ]
         if user.has_council_role(council, Role.COUNCIL_ADMIN):

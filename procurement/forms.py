@@ -1,5 +1,7 @@
 """Forms for the procurement register, the social value plan and approval."""
 
+from decimal import Decimal
+
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Submit
 from django import forms
@@ -7,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from socialvalue.forms import GovukForm
 from socialvalue.models import Membership, Outcome, Role, User
+from toms.models import Calculator
 
 from . import rules
 from .models import Category, Procurement, Stage, Tender, ValueBand
@@ -114,6 +117,7 @@ class SocialValuePlanForm(GovukForm):
         model = Procurement
         fields = [
             "outcomes",
+            "calculator",
             "price_weight",
             "quality_weight",
             "social_value_quantitative_weight",
@@ -139,6 +143,8 @@ class SocialValuePlanForm(GovukForm):
             else Outcome.objects.none()
         )
         self.fields["outcomes"].label_from_instance = lambda o: f"{o.theme.name}: {o.name}"
+        self.fields["calculator"].queryset = Calculator.objects.filter(council=council)
+        self.fields["calculator"].empty_label = "No calculator"
         for name in (
             "price_weight",
             "quality_weight",
@@ -169,6 +175,8 @@ class SocialValuePlanForm(GovukForm):
         )
         for field, message in problems.items():
             self.add_error(None if field == "__all__" else field, message)
+        if data.get("social_value_quantitative_weight") and not data.get("calculator"):
+            self.add_error("calculator", "Choose the calculator suppliers commit social value in")
         return data
 
 
@@ -198,7 +206,11 @@ class InviteSuppliersForm(GovukForm):
 
 
 class TenderForm(GovukForm):
-    """Price and the social value method statement; commitments come from the live calculator."""
+    """Price, the social value method statement, and a quantity for each of the calculator's measures.
+
+    Quantity fields are ``q<measure id>``, as on the live calculator, so the same script updates the
+    social value panel as the supplier types.
+    """
 
     submit_label = "Save and check your tender"
 
@@ -211,8 +223,29 @@ class TenderForm(GovukForm):
         }
         help_texts = {"price": "The whole-life price you tender, including VAT, in pounds"}
 
-    def __init__(self, *args, procurement, **kwargs):
+    def __init__(self, *args, procurement, measures, commitments=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.procurement = procurement
+        self.measures = [m for m in measures if m.is_quantitative]
         self.fields["price"].required = True
         self.fields["social_value_response"].required = bool(procurement.social_value_qualitative_weight)
+        commitments = commitments or {}
+        for measure in self.measures:
+            self.fields[f"q{measure.pk}"] = forms.DecimalField(
+                label=f"{measure.code} {measure.name} ({measure.unit})",
+                help_text=measure.guidance or None,
+                required=False,
+                min_value=Decimal("0"),
+                max_digits=14,
+                decimal_places=4,
+                initial=commitments.get(measure.pk),
+                widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-5"}),
+                error_messages={
+                    "invalid": f"Enter the number of {measure.unit} as a number, like 12",
+                    "min_value": f"The number of {measure.unit} must be 0 or more",
+                },
+            )
+
+    def quantities(self) -> dict:
+        """Measure → committed quantity, for the measures given a quantity above 0."""
+        return {m: self.cleaned_data[f"q{m.pk}"] for m in self.measures if self.cleaned_data.get(f"q{m.pk}")}

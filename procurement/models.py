@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from socialvalue.models import Council, Membership, Outcome
 from suppliers.models import Supplier
+from toms.models import Calculator, Measure
 
 from . import rules
 from .thresholds import threshold_on
@@ -124,6 +125,14 @@ class Procurement(models.Model):
 
     # The social value plan.
     outcomes = models.ManyToManyField(Outcome, blank=True, related_name="procurements")
+    calculator = models.ForeignKey(
+        Calculator,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="procurements",
+        help_text="The TOMs calculator suppliers use to commit social value",
+    )
     price_weight = models.DecimalField(
         "price (%)", max_digits=5, decimal_places=2, default=Decimal("60"), validators=PERCENT
     )
@@ -239,6 +248,12 @@ class Procurement(models.Model):
     def is_opened(self) -> bool:
         return self.opened_at is not None
 
+    @property
+    def commitment_year(self) -> int:
+        """Commitments are valued with the proxy values of the financial year of the deadline."""
+        day = timezone.localdate(self.tender_deadline) if self.tender_deadline else timezone.localdate()
+        return self.council.financial_year_of(day)
+
 
 class TenderQuerySet(models.QuerySet):
     def visible_to(self, user):
@@ -301,6 +316,36 @@ class Tender(models.Model):
     @property
     def is_submitted(self):
         return self.submitted_at is not None
+
+
+class CommitmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(tender__in=Tender.objects.visible_to(user))
+
+
+class Commitment(models.Model):
+    """A quantity of a TOMs measure a supplier commits to deliver, valued when the tender is saved.
+
+    The proxy value is frozen here, so a later change to the measure library never changes what a
+    tender committed (TOMs issue: "changing next year's value never changes a past calculation").
+    """
+
+    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="commitments")
+    measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="commitments")
+    quantity = models.DecimalField(max_digits=14, decimal_places=4, validators=[MinValueValidator(Decimal("0"))])
+    year = models.PositiveSmallIntegerField(help_text="The financial year whose proxy value was used")
+    proxy_value = models.DecimalField(max_digits=14, decimal_places=4)
+    value = models.DecimalField("social value (£)", **MONEY)
+
+    history = HistoricalRecords()
+    objects = CommitmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["tender", "measure__code"]
+        constraints = [models.UniqueConstraint(fields=["tender", "measure"], name="one_commitment_per_measure")]
+
+    def __str__(self):
+        return f"{self.quantity} × {self.measure.code} for {self.tender}"
 
 
 class Criterion(models.TextChoices):

@@ -6,6 +6,7 @@ Each is keyword-only and atomic, and raises ``ValidationError`` with a message a
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from . import rules
 from .models import Procurement, Stage
@@ -32,6 +33,8 @@ def plan_problems(procurement: Procurement) -> list[str]:
         problems.append("Set a tender deadline")
     elif procurement.tender_deadline <= timezone.now():
         problems.append("Set a tender deadline in the future")
+    if procurement.social_value_quantitative_weight and procurement.calculator_id is None:
+        problems.append("Choose the calculator suppliers commit social value in")
     if not procurement.open_to_all and not procurement.invited_suppliers.exists():
         problems.append("Invite at least one supplier, or open it to all suppliers")
     return problems
@@ -104,24 +107,68 @@ def _refuse_after_deadline(procurement: Procurement) -> None:
         raise ValidationError("This procurement is not accepting tenders")
 
 
-@transaction.atomic
-def tender_save(*, procurement: Procurement, supplier, by, price, social_value_response: str):
-    """Create or change a supplier's draft tender; refused once the deadline has passed.
+def commitments_calculate(*, procurement: Procurement, quantities: dict, price=None):
+    """Value committed quantities with the calculator's proxy values for the commitment year.
 
-    A change to a submitted tender makes it a draft again: the supplier checks and submits it anew.
+    Returns the engine's ``Result``; raises ``ValidationError`` naming each measure and the year
+    when a quantity is negative, a measure is not in the calculator or has no proxy value.
     """
-    from .models import Tender
+    from toms import calculation
+
+    measures = (
+        [m for m in procurement.calculator.ordered_measures() if m.is_quantitative]
+        if (procurement.calculator_id)
+        else []
+    )
+    try:
+        return calculation.calculate(
+            [m.as_calculation_input() for m in measures],
+            [calculation.Line(m.code, q) for m, q in quantities.items()],
+            year=procurement.commitment_year,
+            contract_value=price if price and price > 0 else None,
+        )
+    except calculation.CalculationError as exc:
+        raise ValidationError(exc.problems) from exc
+
+
+@transaction.atomic
+def tender_save(*, procurement: Procurement, supplier, by, price, social_value_response: str, quantities=None):
+    """Create or change a supplier's draft tender and its commitments; refused after the deadline.
+
+    Each commitment keeps the proxy value it was valued at. A change to a submitted tender makes it
+    a draft again: the supplier checks and submits it anew.
+    """
+    from .models import Commitment, Tender
 
     procurement = Procurement.objects.select_for_update().get(pk=procurement.pk)
     _refuse_after_deadline(procurement)
     if price is not None and price <= 0:
         raise ValidationError({"price": "Enter a price of more than £0"})
+    quantities = quantities or {}
+    result = commitments_calculate(procurement=procurement, quantities=quantities, price=price)
     tender, _ = Tender.objects.get_or_create(procurement=procurement, supplier=supplier)
     tender.price = price
     tender.social_value_response = social_value_response
     tender.submitted_at = None
     tender.submitted_by = None
     tender.save()
+    by_code = {m.code: m for m in quantities}
+    tender.commitments.all().delete()
+    bulk_create_with_history(
+        [
+            Commitment(
+                tender=tender,
+                measure=by_code[line.code],
+                quantity=line.quantity,
+                year=result.year,
+                proxy_value=line.proxy_value,
+                value=line.value,
+            )
+            for line in result.lines
+        ],
+        Commitment,
+        default_user=by,
+    )
     return tender
 
 

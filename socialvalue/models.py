@@ -199,6 +199,11 @@ class Council(models.Model):
     def postcode_areas(self) -> list[str]:
         return [a.strip().upper() for a in self.local_postcode_areas.split(",") if a.strip()]
 
+    def financial_year_of(self, day) -> int:
+        """The financial year ``day`` falls in, as the year it starts (April–March by default)."""
+        start_month = self.financial_year_start_month
+        return day.year if day.month >= start_month else day.year - 1
+
     @cached_property
     def current_policy(self):
         """The policy version in force: the one with the latest effective date."""

@@ -68,6 +68,8 @@ def _outcome(ctx):
 
 def _proc(ctx):
     return {"council": ctx["council"].slug, "pk": ctx["procurement"].pk}
+
+
 def _toms(ctx):
     """A measure with a value, a calculator holding it, and a finished import job (made once per test)."""
     if "toms" not in ctx:
@@ -136,6 +138,7 @@ MATRIX = {
     "opportunity_list": ("get", lambda c: {}, SUPPLIERS_ONLY),
     "opportunity_detail": ("get", lambda c: {"pk": c["open_procurement"].pk}, SUPPLIERS_ONLY),
     "tender_edit": ("get", lambda c: {"pk": c["open_procurement"].pk}, SUPPLIERS_ONLY),
+    "tender_calculate": ("get", lambda c: {"pk": c["open_procurement"].pk}, SUPPLIERS_ONLY),
     "tender_check": ("get", lambda c: {"pk": c["open_procurement"].pk}, SUPPLIERS_ONLY),
     "tender_submit": ("post", lambda c: {"pk": c["open_procurement"].pk}, SUPPLIERS_ONLY),
     # TOMs (issue 3): members read the library and use calculators; council admins change them.

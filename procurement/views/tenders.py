@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from suppliers.models import Supplier
+from toms import calculation
 
 from .. import services
 from ..forms import TenderForm
@@ -25,13 +26,60 @@ def _supplier(request):
 
 def _opportunity(request, supplier, pk):
     return get_object_or_404(
-        Procurement.objects.visible_to(request.user).open_to(supplier).select_related("council"),
+        Procurement.objects.visible_to(request.user).open_to(supplier).select_related("council", "calculator"),
         pk=pk,
     )
 
 
 def _own_tender(procurement, supplier):
     return Tender.objects.filter(procurement=procurement, supplier=supplier).first()
+
+
+def _tender_form(procurement, tender, data):
+    measures = procurement.calculator.ordered_measures() if procurement.calculator_id else []
+    commitments = {c.measure_id: c.quantity for c in tender.commitments.all()} if tender else {}
+    form = TenderForm(data, instance=tender, procurement=procurement, measures=measures, commitments=commitments)
+    # static/js/calculator.js updates the social value panel from this form as the supplier types.
+    form.helper.form_id = "calculator-form"
+    form.helper.attrs["data-result-url"] = reverse("tender_calculate", kwargs={"pk": procurement.pk})
+    return form
+
+
+def _calculation(procurement, form):
+    """The social value panel: the engine's result for the quantities typed, as % of the price."""
+    if not form.is_bound or not form.is_valid():
+        return None, []
+    try:
+        result = services.commitments_calculate(
+            procurement=procurement, quantities=form.quantities(), price=form.cleaned_data.get("price")
+        )
+    except ValidationError as exc:
+        return None, exc.messages
+    return result, []
+
+
+def tender_result(tender):
+    """The saved commitments valued as they were saved (their frozen proxy values)."""
+    commitments = list(tender.commitments.select_related("measure"))
+    if not commitments:
+        return None
+    measures = [
+        calculation.MeasureInput(
+            code=c.measure.code,
+            name=c.measure.name,
+            unit=c.measure.unit,
+            theme="",
+            outcome="",
+            proxy_values={c.year: c.proxy_value},
+        )
+        for c in commitments
+    ]
+    return calculation.calculate(
+        measures,
+        [calculation.Line(c.measure.code, c.quantity) for c in commitments],
+        year=commitments[0].year,
+        contract_value=tender.price,
+    )
 
 
 @login_required
@@ -69,8 +117,8 @@ def tender_edit(request, pk):
     supplier = _supplier(request)
     procurement = _opportunity(request, supplier, pk)
     tender = _own_tender(procurement, supplier)
-    form = TenderForm(request.POST or None, instance=tender, procurement=procurement)
-    if not procurement.accepting_tenders and request.method == "POST":
+    form = _tender_form(procurement, tender, request.POST or None)
+    if request.method == "POST" and not procurement.accepting_tenders:
         form.is_valid()
         form.add_error(None, "The deadline for tenders has passed: tenders can no longer be changed")
     elif request.method == "POST" and form.is_valid():
@@ -81,11 +129,16 @@ def tender_edit(request, pk):
                 by=request.user,
                 price=form.cleaned_data["price"],
                 social_value_response=form.cleaned_data["social_value_response"],
+                quantities=form.quantities(),
             )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             return redirect("tender_check", pk=procurement.pk)
+    if form.is_bound:
+        result, problems = _calculation(procurement, form)
+    else:
+        result, problems = (tender_result(tender) if tender else None), []
     return render(
         request,
         "procurement/tender_form.html",
@@ -93,8 +146,24 @@ def tender_edit(request, pk):
             "supplier": supplier,
             "procurement": procurement,
             "form": form,
+            "result": result,
+            "problems": problems,
             "back": reverse("opportunity_detail", kwargs={"pk": procurement.pk}),
         },
+    )
+
+
+@login_required
+def tender_calculate(request, pk):
+    """Just the social value panel, for the script that updates it as the supplier types."""
+    supplier = _supplier(request)
+    procurement = _opportunity(request, supplier, pk)
+    form = _tender_form(procurement, _own_tender(procurement, supplier), request.GET)
+    result, problems = _calculation(procurement, form)
+    return render(
+        request,
+        "toms/_calculation_result.html",
+        {"form": form, "result": result, "problems": problems, "fragment": True},
     )
 
 
@@ -112,6 +181,7 @@ def tender_check(request, pk):
             "supplier": supplier,
             "procurement": procurement,
             "tender": tender,
+            "result": tender_result(tender),
             "back": reverse("tender_edit", kwargs={"pk": procurement.pk}),
         },
     )

@@ -14,7 +14,12 @@
 
   function update() {
     var ticket = ++latest;
-    var query = new URLSearchParams(new FormData(form)).toString();
+    var data = new FormData(form);
+    // Only figures go in the query: no long texts (a tender's method statement) or tokens.
+    form.querySelectorAll("textarea, input[type=hidden]").forEach(function (el) {
+      data.delete(el.name);
+    });
+    var query = new URLSearchParams(data).toString();
     fetch(url + "?" + query, { headers: { "X-Requested-With": "fetch" }, credentials: "same-origin" })
       .then(function (response) {
         if (!response.ok) throw new Error("status " + response.status);

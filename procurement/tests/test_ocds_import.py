@@ -607,3 +607,21 @@ def test_the_summary_counts_each_reason():
     )
     assert report.summary() == "feed.json: 4 read, 1 imported, 3 skipped (2 No title; 1 No OCID)"
     assert read_package({"releases": []}).summary() == "OCDS data: 0 read, 0 imported, 0 skipped"
+
+
+def test_an_unexpected_error_in_one_release_is_reported_and_the_others_still_read(monkeypatch):
+    from procurement import ocds_import
+
+    real_map_release = ocds_import._map_release
+
+    def fail_on_the_second(release):
+        if release["id"] == "second":
+            raise KeyError("surprise")
+        return real_map_release(release)
+
+    monkeypatch.setattr(ocds_import, "_map_release", fail_on_the_second)
+    report = read_package(_package(_release(), _release(ocid="ocds-test-2", id="second")))
+    assert len(report.imported) == 1
+    assert report.skipped == [
+        Skipped("ocds-test-2", "second", "Unexpected error reading this release (KeyError: 'surprise')")
+    ]

@@ -408,3 +408,117 @@ class AgreedScore(models.Model):
 
     def __str__(self):
         return f"Agreed {self.get_criterion_display()} {self.score} for {self.tender}"
+
+
+class Award(models.Model):
+    """The decision to award a procurement to one tender, with the reason recorded."""
+
+    procurement = models.OneToOneField(Procurement, on_delete=models.PROTECT, related_name="award")
+    tender = models.OneToOneField(Tender, on_delete=models.PROTECT, related_name="award")
+    reason = models.TextField(help_text="Why this tender wins: the ranking and anything else the decision rests on")
+    commitments_commercially_sensitive = models.BooleanField(
+        "commitments are commercially sensitive",
+        default=False,
+        help_text="If ticked, the award notice does not list the social value commitments (NELC policy, "
+        "Delivery and Reporting 4: published subject to commercial sensitivity)",
+    )
+    awarded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    awarded_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    def __str__(self):
+        return f"{self.procurement.reference} awarded to {self.tender.supplier}"
+
+
+class ContractQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Council members see their council's contracts; a supplier sees only its own."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(Q(council__in=_council_ids(user)) | Q(supplier__in=_supplier_ids(user)))
+
+
+class ContractStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    COMPLETED = "completed", "Completed"
+    TERMINATED = "terminated", "Terminated"
+
+
+class ContractSource(models.TextChoices):
+    AWARD = "award", "Awarded in this system"
+    ENTERED = "entered", "Entered by hand"
+    OCDS = "ocds", "Imported from open contracting data"
+
+
+class Contract(models.Model):
+    """An awarded contract: created at award, entered by hand, or imported from OCDS."""
+
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="contracts")
+    procurement = models.ForeignKey(
+        Procurement, on_delete=models.PROTECT, null=True, blank=True, related_name="contracts"
+    )
+    award = models.OneToOneField(Award, on_delete=models.PROTECT, null=True, blank=True, related_name="contract")
+    supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="contracts")
+    reference = models.CharField(max_length=100)
+    title = models.CharField(max_length=500)
+    value = models.DecimalField("contract value (£)", **MONEY, validators=[MinValueValidator(Decimal("0.01"))])
+    start_date = models.DateField()
+    end_date = models.DateField()
+    contract_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="contracts_managed"
+    )
+    status = models.CharField(max_length=20, choices=ContractStatus.choices, default=ContractStatus.ACTIVE)
+    reporting_period_months = models.PositiveSmallIntegerField(
+        "reporting period (months)",
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text="How often the supplier reports on its KPIs; quarterly by default",
+    )
+    source = models.CharField(max_length=20, choices=ContractSource.choices, default=ContractSource.ENTERED)
+    ocid = models.CharField("OCDS identifier", max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = ContractQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["end_date", "reference"]
+        constraints = [
+            models.UniqueConstraint(fields=["council", "reference"], name="unique_contract_reference"),
+            models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")), name="contract_ends_after_start"),
+        ]
+
+    def __str__(self):
+        return f"{self.reference}: {self.title}"
+
+
+class KpiQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(contract__in=Contract.objects.visible_to(user))
+
+
+class Kpi(models.Model):
+    """What the supplier must deliver: a social value commitment made at tender, or a KPI an officer adds."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="kpis")
+    commitment = models.OneToOneField(Commitment, on_delete=models.PROTECT, null=True, blank=True, related_name="kpi")
+    measure = models.ForeignKey(Measure, on_delete=models.PROTECT, null=True, blank=True, related_name="kpis")
+    name = models.CharField(max_length=500)
+    unit = models.CharField(max_length=100)
+    target_quantity = models.DecimalField(max_digits=14, decimal_places=4, validators=[MinValueValidator(Decimal("0"))])
+    proxy_value = models.DecimalField("£ per unit", max_digits=14, decimal_places=4, null=True, blank=True)
+    target_value = models.DecimalField("target social value (£)", **MONEY, null=True, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
+    objects = KpiQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["contract", "position", "pk"]
+        verbose_name = "KPI"
+
+    def __str__(self):
+        return self.name

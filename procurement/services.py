@@ -224,3 +224,68 @@ def score_agree(*, tender, criterion: str, score, note: str, by):
         tender=tender, criterion=criterion, defaults={"score": score, "note": note, "moderated_by": by}
     )
     return record
+
+
+@transaction.atomic
+def contract_award(
+    *,
+    procurement: Procurement,
+    tender,
+    reason: str,
+    commercially_sensitive: bool,
+    by,
+    start_date,
+    end_date,
+    contract_manager=None,
+):
+    """Award the procurement to ``tender``: record the decision and create the contract.
+
+    Every social value commitment of the winning tender becomes a KPI of the contract, with its
+    quantity and £ as the target (DESIGN: "Commitments made at tender become contract KPIs").
+    """
+    from .models import Award, Contract, ContractSource, Kpi, Stage
+
+    procurement = Procurement.objects.select_for_update().get(pk=procurement.pk)
+    if procurement.stage != Stage.EVALUATION:
+        raise ValidationError("Only a procurement in evaluation can be awarded")
+    if tender.procurement_id != procurement.pk or not tender.is_submitted:
+        raise ValidationError("Award to one of this procurement's submitted tenders")
+    if not reason.strip():
+        raise ValidationError({"reason": "Give the reason for the award"})
+    if end_date < start_date:
+        raise ValidationError({"end_date": "The contract must end on or after its start date"})
+    award = Award.objects.create(
+        procurement=procurement,
+        tender=tender,
+        reason=reason,
+        commitments_commercially_sensitive=commercially_sensitive,
+        awarded_by=by,
+    )
+    contract = Contract.objects.create(
+        council=procurement.council,
+        procurement=procurement,
+        award=award,
+        supplier=tender.supplier,
+        reference=procurement.reference,
+        title=procurement.title,
+        value=tender.price,
+        start_date=start_date,
+        end_date=end_date,
+        contract_manager=contract_manager,
+        source=ContractSource.AWARD,
+    )
+    for position, commitment in enumerate(tender.commitments.select_related("measure"), start=1):
+        Kpi.objects.create(
+            contract=contract,
+            commitment=commitment,
+            measure=commitment.measure,
+            name=commitment.measure.name,
+            unit=commitment.measure.unit,
+            target_quantity=commitment.quantity,
+            proxy_value=commitment.proxy_value,
+            target_value=commitment.value,
+            position=position,
+        )
+    procurement.stage = Stage.AWARDED
+    procurement.save(update_fields=["stage"])
+    return award

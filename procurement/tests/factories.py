@@ -14,9 +14,7 @@ YEARS = {2024: "1", 2025: "1", 2026: "1", 2027: "1"}
 
 def calculator_for(council, *values):
     """A calculator of measures with £ per unit ``values``, priced for every year a test may hit."""
-    measures = [
-        MeasureFactory(council=council, unit="weeks", values={y: v for y in YEARS}) for v in values or ("100",)
-    ]
+    measures = [MeasureFactory(council=council, unit="weeks", values={y: v for y in YEARS}) for v in values or ("100",)]
     return CalculatorFactory(council=council, measures=measures)
 
 

@@ -249,3 +249,85 @@ class TenderForm(GovukForm):
     def quantities(self) -> dict:
         """Measure → committed quantity, for the measures given a quantity above 0."""
         return {m: self.cleaned_data[f"q{m.pk}"] for m in self.measures if self.cleaned_data.get(f"q{m.pk}")}
+
+
+SCORE_FIELD = {
+    "max_digits": 5,
+    "decimal_places": 2,
+    "min_value": Decimal("0"),
+    "max_value": Decimal("100"),
+    "widget": forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-4"}),
+    "error_messages": {
+        "invalid": "Enter a score as a number from 0 to 100",
+        "min_value": "Enter a score from 0 to 100",
+        "max_value": "Enter a score from 0 to 100",
+    },
+}
+
+
+class ScoreForm(forms.Form):
+    """One evaluator's scores of a tender (0–100 each)."""
+
+    quality = forms.DecimalField(label="Quality score (0 to 100)", **SCORE_FIELD)
+    social_value_qualitative = forms.DecimalField(label="Social value method statement score (0 to 100)", **SCORE_FIELD)
+    comment = forms.CharField(label="Comments", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.add_input(Submit("score", "Save your scores"))
+
+
+class AgreedScoreForm(forms.Form):
+    """Moderation: the scores the evaluators agreed, which the ranking uses."""
+
+    agreed_quality = forms.DecimalField(label="Agreed quality score (0 to 100)", **SCORE_FIELD)
+    agreed_social_value_qualitative = forms.DecimalField(
+        label="Agreed social value method statement score (0 to 100)", **SCORE_FIELD
+    )
+    note = forms.CharField(label="Moderation note", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.add_input(Submit("moderate", "Save agreed scores"))
+
+
+class AwardForm(forms.Form):
+    tender = forms.ModelChoiceField(
+        label="Award to", queryset=Tender.objects.none(), widget=forms.RadioSelect, empty_label=None
+    )
+    reason = forms.CharField(
+        label="Reason for the award",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="For example, the highest-ranked tender on price, quality and social value",
+    )
+    start_date = forms.DateField(label="Contract start date", widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = forms.DateField(label="Contract end date", widget=forms.DateInput(attrs={"type": "date"}))
+    contract_manager = forms.ModelChoiceField(label="Contract manager", queryset=User.objects.none(), required=False)
+    commercially_sensitive = forms.BooleanField(
+        label="The social value commitments are commercially sensitive: do not list them in the award notice",
+        required=False,
+    )
+
+    def __init__(self, *args, procurement, tenders, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tender"].queryset = Tender.objects.filter(pk__in=[t.pk for t in tenders]).select_related(
+            "supplier"
+        )
+        self.fields["tender"].label_from_instance = lambda t: t.supplier.name
+        self.fields["contract_manager"].queryset = User.objects.filter(
+            memberships__council=procurement.council, memberships__role=Role.CONTRACT_MANAGER
+        ).distinct()
+        self.fields["contract_manager"].label_from_instance = lambda u: u.get_full_name()
+        self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.add_input(Submit("award", "Award the contract"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start_date") and data.get("end_date") and data["end_date"] < data["start_date"]:
+            self.add_error("end_date", "The end date must be on or after the start date")
+        return data

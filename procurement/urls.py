@@ -1,5 +1,6 @@
 from django.urls import path, re_path
 
+from .views import evaluation
 from .views import register as views
 
 urlpatterns = [
@@ -10,6 +11,10 @@ urlpatterns = [
     path("<int:pk>/social-value-plan/", views.procurement_plan, name="procurement_plan"),
     path("<int:pk>/approval/", views.procurement_approval, name="procurement_approval"),
     path("<int:pk>/suppliers/", views.procurement_invite, name="procurement_invite"),
+    path("<int:pk>/tenders/", evaluation.tender_list, name="tender_list"),
+    path("<int:pk>/tenders/<int:tender_pk>/", evaluation.tender_evaluate, name="tender_evaluate"),
+    path("<int:pk>/award/", evaluation.procurement_award, name="procurement_award"),
+    path("<int:pk>/award/notice/", evaluation.award_notice, name="award_notice"),
     re_path(
         r"^(?P<pk>[0-9]+)/(?P<action>market_engagement|publish|cancel|open)/$",
         views.procurement_action,

@@ -66,6 +66,10 @@ def _outcome(ctx):
     return _theme(ctx).outcomes.first()
 
 
+def _eval(ctx):
+    return {"council": ctx["council"].slug, "pk": ctx["opened_tender"].procurement_id}
+
+
 def _proc(ctx):
     return {"council": ctx["council"].slug, "pk": ctx["procurement"].pk}
 
@@ -135,6 +139,10 @@ MATRIX = {
     "procurement_approval": ("get", lambda c: _proc(c), OFFICERS_ONLY),
     "procurement_invite": ("get", lambda c: _proc(c), OFFICERS_ONLY),
     "procurement_action": ("post", lambda c: {**_proc(c), "action": "cancel"}, OFFICERS_ONLY_POST),
+    "tender_list": ("get", lambda c: _eval(c), READ),
+    "tender_evaluate": ("get", lambda c: {**_eval(c), "tender_pk": c["opened_tender"].pk}, READ),
+    "procurement_award": ("get", lambda c: _eval(c), OFFICERS_ONLY),
+    "award_notice": ("get", lambda c: {"council": c["council"].slug, "pk": c["awarded"].pk}, READ),
     "opportunity_list": ("get", lambda c: {}, SUPPLIERS_ONLY),
     "opportunity_detail": ("get", lambda c: {"pk": c["open_procurement"].pk}, SUPPLIERS_ONLY),
     "tender_edit": ("get", lambda c: {"pk": c["open_procurement"].pk}, SUPPLIERS_ONLY),
@@ -181,6 +189,40 @@ def _named_urls(resolver=None, namespace=""):
             yield f"{namespace}{p.name}"
 
 
+def _evaluated_procurements(council, officer):
+    """A procurement in evaluation with one opened tender, and one already awarded."""
+    import datetime
+
+    from django.utils import timezone
+
+    from procurement.models import Stage
+    from procurement.services import contract_award
+    from procurement.tests.factories import ProcurementFactory, TenderFactory
+
+    past = timezone.now() - datetime.timedelta(days=1)
+    made = []
+    for _ in range(2):
+        procurement = ProcurementFactory(
+            council=council,
+            lead_officer=officer,
+            stage=Stage.EVALUATION,
+            tender_deadline=past,
+            opened_at=timezone.now(),
+            opened_by=officer,
+        )
+        made.append(TenderFactory(procurement=procurement, submitted_at=past))
+    contract_award(
+        procurement=made[1].procurement,
+        tender=made[1],
+        reason="Best",
+        commercially_sensitive=False,
+        by=officer,
+        start_date=datetime.date(2026, 1, 1),
+        end_date=datetime.date(2027, 1, 1),
+    )
+    return made[0], made[1].procurement
+
+
 def test_every_url_is_in_the_matrix():
     missing = sorted(set(_named_urls()) - set(MATRIX) - PUBLIC)
     assert not missing, f"Add these URLs to the access matrix: {missing}"
@@ -196,7 +238,10 @@ def ctx(council, other_council, request):
     open_procurement = ProcurementFactory(council=council, lead_officer=users["officer"], stage=Stage.TENDERING)
     supplier = users["supplier_user"].supplier_memberships.get().supplier
     TenderFactory(procurement=open_procurement, supplier=supplier)
+    opened_tender, awarded = _evaluated_procurements(council, users["officer"])
     return {
+        "opened_tender": opened_tender,
+        "awarded": awarded,
         "council": council,
         "other_council": other_council,
         "users": users,

@@ -1,5 +1,6 @@
 """Suppliers' side: opportunities open to them, and their tender with its social value commitments."""
 
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -159,6 +160,7 @@ def tender_calculate(request, pk):
     supplier = _supplier(request)
     procurement = _opportunity(request, supplier, pk)
     form = _tender_form(procurement, _own_tender(procurement, supplier), request.GET)
+    form.fields["social_value_response"].required = False  # the script sends figures only
     result, problems = _calculation(procurement, form)
     return render(
         request,

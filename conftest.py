@@ -136,7 +136,8 @@ def browser():
 @pytest.fixture
 def page(browser, live_server, settings):
     settings.DEBUG = False
-    context = browser.new_context(base_url=live_server.url)
+    # bypass_csp lets the axe fixture inject axe-core; the pages themselves keep their CSP.
+    context = browser.new_context(base_url=live_server.url, bypass_csp=True)
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page

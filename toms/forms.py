@@ -25,6 +25,7 @@ class MeasureImportForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}  # GOV.UK: the server's error messages, not the browser's
         self.helper.label_size = Size.MEDIUM
         self.helper.add_input(Submit("submit", "Import measures"))
 
@@ -61,6 +62,7 @@ class CalculatorForm(GovukForm):
 
     def __init__(self, *args, council, **kwargs):
         super().__init__(*args, **kwargs)
+        self.helper.attrs = {"novalidate": ""}  # GOV.UK: the server's error messages, not the browser's
         self.council = council
         self.fields["category"].choices = Calculator.Category.choices
         self.fields["measures"].queryset = Measure.objects.filter(council=council).order_by("code")

@@ -275,3 +275,9 @@ def test_a_bad_proxy_value_is_refused_with_an_inline_error(client, council, coun
     html = response.content.decode()
     assert "govuk-error-summary" in html and "The proxy value must be £0 or more" in html
     assert not measure.proxy_values.exists()
+
+
+def test_a_proxy_value_with_fractions_of_a_penny_is_shown_as_it_is_used(client, council, calculator, officer):
+    client.force_login(officer)
+    html = run(client, council, calculator, **{q(calculator, "EC2"): "52"}).content.decode()
+    assert "52 × £283.125" in html and "£14,722.50" in html

@@ -281,3 +281,18 @@ def test_a_proxy_value_with_fractions_of_a_penny_is_shown_as_it_is_used(client, 
     client.force_login(officer)
     html = run(client, council, calculator, **{q(calculator, "EC2"): "52"}).content.decode()
     assert "52 × £283.125" in html and "£14,722.50" in html
+
+
+@pytest.mark.parametrize("size", [2, 20])
+def test_the_calculator_list_runs_the_same_queries_for_2_or_20_calculators(
+    client, council, officer, size, django_assert_num_queries
+):
+    measure = MeasureFactory(council=council)
+    for _ in range(size):
+        CalculatorFactory(council=council, measures=[measure])
+    client.force_login(officer)
+    # The request's savepoint and release, session, user, council, roles, supplier check, and
+    # one query for the calculators with their measure counts.
+    with django_assert_num_queries(8):
+        response = client.get(url("calculator_list", council))
+    assert f"{size} calculators" in response.content.decode()

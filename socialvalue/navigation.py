@@ -26,15 +26,11 @@ def navigation_for(request):
         base = reverse("council_dashboard", kwargs={"council": council.slug})
         policy = reverse("policy_detail", kwargs={"council": council.slug})
         settings_url = reverse("council_settings", kwargs={"council": council.slug})
-        items += [
-            {"text": "Dashboard", "href": base, "current": path == base},
-            {"text": "Policy", "href": policy, "active": path.startswith(policy)},
-            {"text": "Council settings", "href": settings_url, "active": path.startswith(settings_url)},
-        ]
-        # TOMs: the measure library and calculators, read by every member of the council.
         measures = reverse("measure_list", kwargs={"council": council.slug})
         calculators = reverse("calculator_list", kwargs={"council": council.slug})
         items += [
+            {"text": "Dashboard", "href": base, "current": path == base},
+            {"text": "Policy", "href": policy, "active": path.startswith(policy)},
             {"text": "Measures", "href": measures, "current": path == measures, "active": path.startswith(measures)},
             {
                 "text": "Calculators",
@@ -42,6 +38,7 @@ def navigation_for(request):
                 "current": path == calculators,
                 "active": path.startswith(calculators),
             },
+            {"text": "Council settings", "href": settings_url, "active": path.startswith(settings_url)},
         ]
         if user.has_council_role(council, Role.COUNCIL_ADMIN):
             history = reverse("policy_history", kwargs={"council": council.slug})

@@ -29,13 +29,13 @@ council_patterns = [
     path("policy/<policykind:kind>/<int:pk>/move/", views.policy_item_move, name="policy_item_move"),
     path("settings/", views.council_settings, name="council_settings"),
     path("settings/edit/", views.council_settings_edit, name="council_settings_edit"),
+    path("", include("toms.urls")),
 ]
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("councils/<slug:council>/", include(council_patterns)),
-    path("councils/<slug:council>/", include("toms.urls")),  # measures/ and calculators/
     path("supplier/", include("suppliers.urls")),
     path(
         "accounts/login/",

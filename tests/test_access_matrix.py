@@ -55,6 +55,21 @@ def _outcome(ctx):
     return _theme(ctx).outcomes.first()
 
 
+def _toms(ctx):
+    """A measure with a value, a calculator holding it, and a finished import job (made once per test)."""
+    if "toms" not in ctx:
+        from toms.tests.factories import CalculatorFactory, ImportJobFactory, MeasureFactory
+
+        measure = MeasureFactory(council=ctx["council"])
+        calculator = CalculatorFactory(council=ctx["council"], measures=[measure])
+        ctx["toms"] = {"measure": measure, "calculator": calculator, "job": ImportJobFactory(council=ctx["council"])}
+    return ctx["toms"]
+
+
+def _council_pk(kind):
+    return lambda c: {"council": c["council"].slug, "pk": _toms(c)[kind].pk}
+
+
 # name → (method, kwargs builder, expected status per role)
 MATRIX = {
     "home": (
@@ -97,6 +112,21 @@ MATRIX = {
         lambda c: {"council": c["council"].slug, "kind": "theme", "pk": _theme(c).pk},
         ADMIN_ONLY_POST,
     ),
+    # TOMs (issue 3): members read the library and use calculators; council admins change them.
+    # Suppliers will reach calculators through their tenders, not these pages.
+    "measure_list": ("get", lambda c: {"council": c["council"].slug}, READ),
+    "measure_detail": ("get", _council_pk("measure"), READ),
+    "measure_edit": ("get", _council_pk("measure"), ADMIN_ONLY),
+    "proxy_value_edit": ("get", _council_pk("measure"), ADMIN_ONLY),
+    "measure_export": ("get", lambda c: {"council": c["council"].slug, "fmt": "csv"}, READ),
+    "measure_import": ("get", lambda c: {"council": c["council"].slug}, ADMIN_ONLY),
+    "import_job_detail": ("get", _council_pk("job"), ADMIN_ONLY),
+    "import_job_status": ("get", _council_pk("job"), ADMIN_ONLY),
+    "calculator_list": ("get", lambda c: {"council": c["council"].slug}, READ),
+    "calculator_add": ("get", lambda c: {"council": c["council"].slug}, ADMIN_ONLY),
+    "calculator_detail": ("get", _council_pk("calculator"), READ),
+    "calculator_edit": ("get", _council_pk("calculator"), ADMIN_ONLY),
+    "calculator_result": ("get", _council_pk("calculator"), READ),
     "supplier_home": (
         "get",
         lambda c: {},
@@ -111,42 +141,6 @@ MATRIX = {
         },
     ),
 }
-
-
-def _toms(ctx):
-    """A measure with a value, a calculator holding it, and a finished import job (made once per test)."""
-    if "toms" not in ctx:
-        from toms.tests.factories import CalculatorFactory, ImportJobFactory, MeasureFactory
-
-        measure = MeasureFactory(council=ctx["council"])
-        calculator = CalculatorFactory(council=ctx["council"], measures=[measure])
-        ctx["toms"] = {"measure": measure, "calculator": calculator, "job": ImportJobFactory(council=ctx["council"])}
-    return ctx["toms"]
-
-
-def _council_pk(kind):
-    return lambda c: {"council": c["council"].slug, "pk": _toms(c)[kind].pk}
-
-
-MATRIX.update(
-    {
-        # TOMs (issue 3): members read the library and use calculators; council admins change them.
-        # Suppliers will reach calculators through their tenders, not these pages.
-        "measure_list": ("get", lambda c: {"council": c["council"].slug}, READ),
-        "measure_detail": ("get", _council_pk("measure"), READ),
-        "measure_edit": ("get", _council_pk("measure"), ADMIN_ONLY),
-        "proxy_value_edit": ("get", _council_pk("measure"), ADMIN_ONLY),
-        "measure_export": ("get", lambda c: {"council": c["council"].slug, "fmt": "csv"}, READ),
-        "measure_import": ("get", lambda c: {"council": c["council"].slug}, ADMIN_ONLY),
-        "import_job_detail": ("get", _council_pk("job"), ADMIN_ONLY),
-        "import_job_status": ("get", _council_pk("job"), ADMIN_ONLY),
-        "calculator_list": ("get", lambda c: {"council": c["council"].slug}, READ),
-        "calculator_add": ("get", lambda c: {"council": c["council"].slug}, ADMIN_ONLY),
-        "calculator_detail": ("get", _council_pk("calculator"), READ),
-        "calculator_edit": ("get", _council_pk("calculator"), ADMIN_ONLY),
-        "calculator_result": ("get", _council_pk("calculator"), READ),
-    }
-)
 
 
 def _named_urls(resolver=None, namespace=""):

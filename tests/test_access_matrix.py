@@ -153,6 +153,8 @@ MATRIX = {
     # Suppliers will reach calculators through their tenders, not these pages.
     "measure_list": ("get", lambda c: {"council": c["council"].slug}, READ),
     "measure_detail": ("get", _council_pk("measure"), READ),
+    "measure_edit": ("get", _council_pk("measure"), ADMIN_ONLY),
+    "proxy_value_edit": ("get", _council_pk("measure"), ADMIN_ONLY),
     "measure_export": ("get", lambda c: {"council": c["council"].slug, "fmt": "csv"}, READ),
     "measure_import": ("get", lambda c: {"council": c["council"].slug}, ADMIN_ONLY),
     "import_job_detail": ("get", _council_pk("job"), ADMIN_ONLY),

@@ -71,7 +71,7 @@ class Result:
     year: int
     lines: tuple[LineResult, ...]
     total: Decimal
-    by_theme: tuple[Subtotal, ...]  # in the order themes first appear in the measures given
+    by_theme: tuple[Subtotal, ...]  # in the order each theme first appears in the calculator
     by_outcome: tuple[Subtotal, ...]
     contract_value: Decimal | None = None
     percent_of_contract_value: Decimal | None = None

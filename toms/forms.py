@@ -8,6 +8,7 @@ from django import forms
 
 from socialvalue.formatting import financial_year
 from socialvalue.forms import GovukForm
+from socialvalue.models import Indicator, Outcome
 
 from .models import Calculator, Measure
 
@@ -25,6 +26,7 @@ class MeasureImportForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}  # GOV.UK: the server's error messages, not the browser's
         self.helper.label_size = Size.MEDIUM
         self.helper.add_input(Submit("submit", "Import measures"))
 
@@ -61,6 +63,7 @@ class CalculatorForm(GovukForm):
 
     def __init__(self, *args, council, **kwargs):
         super().__init__(*args, **kwargs)
+        self.helper.attrs = {"novalidate": ""}  # GOV.UK: the server's error messages, not the browser's
         self.council = council
         self.fields["category"].choices = Calculator.Category.choices
         self.fields["measures"].queryset = Measure.objects.filter(council=council).order_by("code")
@@ -134,3 +137,90 @@ class CalculatorRunForm(forms.Form):
     def rows(self):
         """(measure, bound field) pairs in the calculator's order, for the template."""
         return [(m, self[self.field_name(m)]) for m in self.measures]
+
+
+class OutcomeChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.theme.name}: {obj.name}"
+
+
+class IndicatorChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.text
+
+
+class MeasureForm(GovukForm):
+    """A measure's details and the policy outcomes and indicators it evidences (current policy only)."""
+
+    submit_label = "Save measure"
+    outcomes = OutcomeChoiceField(
+        queryset=Outcome.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        label="Outcomes it evidences",
+        error_messages={"required": "Select at least one outcome this measure evidences"},
+    )
+    indicators = IndicatorChoiceField(
+        queryset=Indicator.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Indicators it evidences",
+        help_text="Optional.",
+    )
+
+    class Meta:
+        model = Measure
+        fields = ["name", "unit", "guidance", "kind", "local_only", "outcomes", "indicators"]
+        widgets = {"guidance": forms.Textarea(attrs={"rows": 4}), "kind": forms.RadioSelect}
+        error_messages = {"name": {"required": "Enter the measure's name"}, "unit": {"required": "Enter the unit"}}
+
+    def __init__(self, *args, council, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.attrs = {"novalidate": ""}
+        self.fields["kind"].choices = Measure.Kind.choices
+        policy = council.current_policy
+        self.fields["outcomes"].queryset = (
+            Outcome.objects.filter(theme__policy=policy).select_related("theme").order_by("theme__position", "position")
+        )
+        self.fields["indicators"].queryset = Indicator.objects.filter(outcome__theme__policy=policy).order_by(
+            "outcome__theme__position", "outcome__position", "position"
+        )
+
+
+class ProxyValueForm(forms.Form):
+    year = forms.IntegerField(
+        label="Financial year",
+        min_value=2000,
+        max_value=2100,
+        help_text="The year it starts: 2025 for 2025/26.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input govuk-input--width-4"}),
+        error_messages={
+            "required": "Enter the financial year, like 2025 for 2025/26",
+            "invalid": "Enter the year the financial year starts, like 2025",
+            "min_value": "Enter a year from 2000",
+            "max_value": "Enter a year up to 2100",
+        },
+    )
+    value = forms.DecimalField(
+        label="Proxy value (£ per unit)",
+        min_value=Decimal("0"),
+        max_digits=14,
+        decimal_places=4,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input govuk-input--width-10"}),
+        error_messages={
+            "required": "Enter the proxy value in £ per unit, like 12.50",
+            "invalid": "Enter the proxy value as a number, like 12.50",
+            "min_value": "The proxy value must be £0 or more",
+            "max_decimal_places": "Use no more than 4 decimal places",
+            "max_digits": "The proxy value must be less than £10,000,000,000",
+        },
+    )
+    source = forms.CharField(
+        label="Source", max_length=1000, required=False, help_text="Where the figure comes from, or 'Illustrative'."
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.label_size = Size.SMALL
+        self.helper.add_input(Submit("submit", "Save proxy value"))

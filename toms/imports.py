@@ -61,11 +61,13 @@ WRONG_TYPE = "The selected file must be a CSV or XLSX"
 
 @dataclass(frozen=True)
 class Problem:
-    row: int
+    row: int | None  # None for a problem with the whole file
     column: str | None
     message: str
 
     def __str__(self):
+        if self.row is None:
+            return self.message
         if self.column:
             return f"Row {self.row}, column {self.column}: {self.message}"
         return f"Row {self.row}: {self.message}"
@@ -133,16 +135,16 @@ def read_rows(content: bytes, filename: str) -> tuple[list[str], list[tuple[int,
     """The heading row and the data rows, each with its spreadsheet row number; blank rows skipped."""
     name = (filename or "").lower()
     if not content:
-        raise ImportProblems([Problem(1, None, "The selected file is empty")])
+        raise ImportProblems([Problem(None, None, "The selected file is empty")])
     if name.endswith(".xlsx"):
         table = _read_xlsx(content)
     elif name.endswith(".csv"):
         table = _read_csv(content)
     else:
-        raise ImportProblems([Problem(1, None, WRONG_TYPE)])
+        raise ImportProblems([Problem(None, None, WRONG_TYPE)])
     rows = [(number, cells) for number, cells in table if any(cells)]
     if not rows:
-        raise ImportProblems([Problem(1, None, "The selected file is empty")])
+        raise ImportProblems([Problem(None, None, "The selected file is empty")])
     heading_number, heading = rows[0]
     if heading_number != 1:
         raise ImportProblems([Problem(1, None, "The heading row must be row 1, with a column name in each cell")])
@@ -151,7 +153,7 @@ def read_rows(content: bytes, filename: str) -> tuple[list[str], list[tuple[int,
 
 def _read_csv(content: bytes):
     if b"\x00" in content[:4096] or content[:2] == b"PK":
-        raise ImportProblems([Problem(1, None, WRONG_TYPE)])
+        raise ImportProblems([Problem(None, None, WRONG_TYPE)])
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -167,7 +169,7 @@ def _read_xlsx(content: bytes):
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise ImportProblems([Problem(1, None, WRONG_TYPE)]) from None
+        raise ImportProblems([Problem(None, None, WRONG_TYPE)]) from None
     try:
         sheet = workbook.worksheets[0]
         return [
@@ -232,7 +234,7 @@ def check_rows(
         )
     if not rows:
         raise ImportProblems(
-            [Problem(2, None, "The selected file has no measures: add a row for each measure under the heading row")]
+            [Problem(None, None, "The selected file has no measures: add a row for each measure under the heading row")]
         )
     index = {c: heading.index(c) for c in COLUMNS if c in heading}
     problems: list[Problem] = []

@@ -135,10 +135,10 @@ class ProxyValue(models.Model):
 
     @property
     def value_display(self) -> str:
-        """£1,234.50, or to four places when the value has fractions of a penny (£0.0125)."""
+        """£1,234.50, or with the fractions of a penny it has (£0.0125, £283.125)."""
         if self.value == self.value.quantize(Decimal("0.01")):
             return money(self.value)
-        return f"£{self.value:,.4f}"
+        return f"£{self.value.normalize():,f}"
 
 
 # --------------------------------------------------------------------------- calculators

@@ -221,3 +221,19 @@ def example_calculators_load(*, council: Council, calculators: list[dict]) -> in
         calculator_save(calculator=calculator, measures=chosen)
         made += 1
     return made
+
+
+@transaction.atomic
+def proxy_value_set(*, measure: Measure, year: int, value, source: str = "") -> tuple[ProxyValue, bool]:
+    """Add or change the measure's proxy value for one financial year; other years are untouched.
+
+    Returns the value and whether it was added. History keeps the old figure when one changes.
+    """
+    pv = ProxyValue.objects.filter(measure=measure, year=year).first()
+    created = pv is None
+    if created:
+        pv = ProxyValue(measure=measure, year=year)
+    pv.value, pv.source = value, source
+    pv.full_clean()
+    pv.save()
+    return pv, created

@@ -20,6 +20,8 @@ register_converter(ExportFormatConverter, "exportformat")
 urlpatterns = [
     path("measures/", views.measure_list, name="measure_list"),
     path("measures/<int:pk>/", views.measure_detail, name="measure_detail"),
+    path("measures/<int:pk>/edit/", views.measure_edit, name="measure_edit"),
+    path("measures/<int:pk>/proxy-value/", views.proxy_value_edit, name="proxy_value_edit"),
     path("measures/export.<exportformat:fmt>", views.measure_export, name="measure_export"),
     path("measures/import/", views.measure_import, name="measure_import"),
     path("measures/import/<int:pk>/", views.import_job_detail, name="import_job_detail"),

@@ -13,10 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from socialvalue.access import council_view
+from socialvalue.formatting import financial_year
 from socialvalue.models import Role
 
 from . import calculation, exports, imports, services
-from .forms import CalculatorForm, CalculatorRunForm, MeasureImportForm
+from .forms import CalculatorForm, CalculatorRunForm, MeasureForm, MeasureImportForm, ProxyValueForm
 from .models import Calculator, ImportJob, Measure
 
 PAGE_SIZE = 100
@@ -55,7 +56,64 @@ def measure_detail(request, council, pk):
             "measure": measure,
             "values": sorted(measure.proxy_values.all(), key=lambda pv: pv.year, reverse=True),
             "calculators": calculators,
+            "can_edit": _is_admin(request, council),
             "back": reverse("measure_list", kwargs={"council": council.slug}),
+        },
+    )
+
+
+def _editable_measure(request, council, pk):
+    return get_object_or_404(Measure.objects.editable_by(request.user).filter(council=council), pk=pk)
+
+
+@council_view(Role.COUNCIL_ADMIN)
+def measure_edit(request, council, pk):
+    measure = _editable_measure(request, council, pk)
+    form = MeasureForm(request.POST if request.method == "POST" else None, instance=measure, council=council)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"Measure {measure.code} saved.")
+        return redirect(measure)
+    return render(
+        request,
+        "socialvalue/form_page.html",
+        {
+            "council": council,
+            "form": form,
+            "title": f"Change measure {measure.code}",
+            "back": measure.get_absolute_url(),
+        },
+    )
+
+
+@council_view(Role.COUNCIL_ADMIN)
+def proxy_value_edit(request, council, pk):
+    """Add a year's proxy value, or change one (by entering a year already held)."""
+    measure = _editable_measure(request, council, pk)
+    initial = None
+    if request.GET.get("year", "").isdigit():
+        held = measure.proxy_values.filter(year=int(request.GET["year"])).first()
+        if held:
+            initial = {"year": held.year, "value": held.value, "source": held.source}
+    form = ProxyValueForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            pv, created = services.proxy_value_set(measure=measure, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            verb = "added" if created else "changed"
+            messages.success(request, f"{measure.code} proxy value for {financial_year(pv.year)} {verb}.")
+            return redirect(measure)
+    return render(
+        request,
+        "socialvalue/form_page.html",
+        {
+            "council": council,
+            "form": form,
+            "title": "Add or change a proxy value",
+            "caption": f"{measure.code} {measure.name} (£ per {measure.unit})",
+            "back": measure.get_absolute_url(),
         },
     )
 

@@ -114,16 +114,16 @@ def test_headings_ignore_case_and_spaces(council):
 
 
 def test_a_file_that_is_not_csv_or_xlsx_is_refused(council):
-    assert problems_of(council, b"%PDF-1.4", "measures.pdf") == ["Row 1: The selected file must be a CSV or XLSX"]
-    assert problems_of(council, b"not a zip", "measures.xlsx") == ["Row 1: The selected file must be a CSV or XLSX"]
-    assert problems_of(council, b"PK\x03\x04junk", "measures.csv") == ["Row 1: The selected file must be a CSV or XLSX"]
+    assert problems_of(council, b"%PDF-1.4", "measures.pdf") == ["The selected file must be a CSV or XLSX"]
+    assert problems_of(council, b"not a zip", "measures.xlsx") == ["The selected file must be a CSV or XLSX"]
+    assert problems_of(council, b"PK\x03\x04junk", "measures.csv") == ["The selected file must be a CSV or XLSX"]
 
 
 def test_an_empty_file_is_refused(council):
-    assert problems_of(council, b"") == ["Row 1: The selected file is empty"]
-    assert problems_of(council, b"\n\n") == ["Row 1: The selected file is empty"]
+    assert problems_of(council, b"") == ["The selected file is empty"]
+    assert problems_of(council, b"\n\n") == ["The selected file is empty"]
     assert problems_of(council, csv_bytes(HEADING + "\n")) == [
-        "Row 2: The selected file has no measures: add a row for each measure under the heading row"
+        "The selected file has no measures: add a row for each measure under the heading row"
     ]
 
 

@@ -216,3 +216,83 @@ def test_the_live_calculator_runs_the_same_queries_for_a_short_or_long_calculato
 def test_a_supplier_cannot_use_a_council_calculator_yet(client, council, calculator, supplier_user):
     client.force_login(supplier_user)
     assert run(client, council, calculator).status_code == 404
+
+
+# ---------------------------------------------------------------------------- editing a measure
+
+
+def test_a_council_admin_links_a_measure_to_outcomes_and_indicators(client, council, other_council, council_admin):
+    measure = MeasureFactory(council=council, code="EC1")
+    outcome = outcome_of(council)
+    indicator = outcome.indicators.first()
+    client.force_login(council_admin)
+    response = client.post(
+        url("measure_edit", council, pk=measure.pk),
+        {
+            "name": "Local jobs",
+            "unit": "FTE years",
+            "guidance": "",
+            "kind": "quantitative",
+            "local_only": "on",
+            "outcomes": [outcome.pk],
+            "indicators": [indicator.pk],
+        },
+    )
+    assert response.status_code == 302
+    measure.refresh_from_db()
+    assert (measure.name, measure.code, measure.local_only) == ("Local jobs", "EC1", True)
+    assert list(measure.outcomes.all()) == [outcome] and list(measure.indicators.all()) == [indicator]
+
+    theirs = other_council.current_policy.themes.first().outcomes.first()
+    response = client.post(
+        url("measure_edit", council, pk=measure.pk),
+        {"name": "X", "unit": "u", "kind": "quantitative", "outcomes": [theirs.pk]},
+    )
+    assert "Select a valid choice" in response.content.decode()
+    assert list(measure.outcomes.all()) == [outcome]
+
+
+def test_adding_a_years_proxy_value_leaves_other_years_alone_and_changes_keep_history(client, council, council_admin):
+    measure = MeasureFactory(council=council, values={2025: "12.21"})
+    client.force_login(council_admin)
+    edit = url("proxy_value_edit", council, pk=measure.pk)
+    client.post(edit, {"year": "2026", "value": "12.71", "source": "NLW April 2026"})
+    client.post(edit, {"year": "2025", "value": "12.20", "source": "Corrected"})
+    values = {pv.year: pv.value for pv in measure.proxy_values.all()}
+    assert values == {2025: Decimal("12.20"), 2026: Decimal("12.71")}
+    assert [h.value for h in measure.proxy_values.get(year=2025).history.order_by("history_date")] == [
+        Decimal("12.21"),
+        Decimal("12.20"),
+    ]
+    page = client.get(edit + "?year=2026").content.decode()
+    assert 'value="12.7100"' in page or 'value="12.71"' in page
+
+
+def test_a_bad_proxy_value_is_refused_with_an_inline_error(client, council, council_admin):
+    measure = MeasureFactory(council=council, values={})
+    client.force_login(council_admin)
+    response = client.post(url("proxy_value_edit", council, pk=measure.pk), {"year": "2025", "value": "-3"})
+    html = response.content.decode()
+    assert "govuk-error-summary" in html and "The proxy value must be £0 or more" in html
+    assert not measure.proxy_values.exists()
+
+
+def test_a_proxy_value_with_fractions_of_a_penny_is_shown_as_it_is_used(client, council, calculator, officer):
+    client.force_login(officer)
+    html = run(client, council, calculator, **{q(calculator, "EC2"): "52"}).content.decode()
+    assert "52 × £283.125" in html and "£14,722.50" in html
+
+
+@pytest.mark.parametrize("size", [2, 20])
+def test_the_calculator_list_runs_the_same_queries_for_2_or_20_calculators(
+    client, council, officer, size, django_assert_num_queries
+):
+    measure = MeasureFactory(council=council)
+    for _ in range(size):
+        CalculatorFactory(council=council, measures=[measure])
+    client.force_login(officer)
+    # The request's savepoint and release, session, user, council, roles, supplier check, and
+    # one query for the calculators with their measure counts.
+    with django_assert_num_queries(8):
+        response = client.get(url("calculator_list", council))
+    assert f"{size} calculators" in response.content.decode()

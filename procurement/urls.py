@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/tenders/", evaluation.tender_list, name="tender_list"),
     path("<int:pk>/tenders/<int:tender_pk>/", evaluation.tender_evaluate, name="tender_evaluate"),
     path("<int:pk>/award/", evaluation.procurement_award, name="procurement_award"),
+    path("<int:pk>/history/", evaluation.procurement_history, name="procurement_history"),
     path("<int:pk>/award/notice/", evaluation.award_notice, name="award_notice"),
     re_path(
         r"^(?P<pk>[0-9]+)/(?P<action>market_engagement|publish|cancel|open)/$",

@@ -142,6 +142,7 @@ MATRIX = {
     "tender_list": ("get", lambda c: _eval(c), READ),
     "tender_evaluate": ("get", lambda c: {**_eval(c), "tender_pk": c["opened_tender"].pk}, READ),
     "procurement_award": ("get", lambda c: _eval(c), OFFICERS_ONLY),
+    "procurement_history": ("get", lambda c: _eval(c), OFFICERS_ONLY),
     "award_notice": ("get", lambda c: {"council": c["council"].slug, "pk": c["awarded"].pk}, READ),
     "opportunity_list": ("get", lambda c: {}, SUPPLIERS_ONLY),
     "opportunity_detail": ("get", lambda c: {"pk": c["open_procurement"].pk}, SUPPLIERS_ONLY),

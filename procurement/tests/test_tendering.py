@@ -312,3 +312,30 @@ def test_the_tender_ranking_runs_a_fixed_number_of_queries(client, council, offi
     with django_assert_num_queries(13):
         response = client.get(reverse("tender_list", kwargs={"council": council.slug, "pk": procurement.pk}))
     assert len(response.context["ranked"]) == rows
+
+
+def test_history_shows_scores_and_award_but_no_tender_before_opening(client, tendering, officer, supplier_user):
+    tender = services.tender_save(
+        procurement=tendering,
+        supplier=_supplier_of(supplier_user),
+        by=supplier_user,
+        price=Decimal("200000"),
+        social_value_response="a",
+    )
+    services.tender_submit(tender=tender, by=supplier_user)
+    client.force_login(officer)
+    url = reverse("procurement_history", kwargs={"council": tendering.council.slug, "pk": tendering.pk})
+    assert "Tender:" not in client.get(url).content.decode()
+    procurement = _evaluate(tendering, officer, [(tender, "70", "80")])
+    services.contract_award(
+        procurement=procurement,
+        tender=tender,
+        reason="Only tender",
+        commercially_sensitive=False,
+        by=officer,
+        start_date=datetime.date(2027, 1, 1),
+        end_date=datetime.date(2028, 1, 1),
+    )
+    html = client.get(url).content.decode()
+    for label in ("Tender:", "Score:", "Agreed score:", "Award:", "Procurement:"):
+        assert label in html

@@ -175,3 +175,39 @@ def award_notice(request, council, pk):
             "back": procurement.get_absolute_url(),
         },
     )
+
+
+HISTORY_LIMIT = 300
+
+
+@council_view(*OFFICERS)
+def procurement_history(request, council, pk):
+    """Every change to the procurement, its scores and award; tenders' only once they are opened."""
+    from itertools import chain
+
+    from ..models import AgreedScore, Score, Tender
+
+    procurement = _procurement(request, council, pk)
+    sources = [
+        ("Procurement", Procurement.history.filter(id=procurement.pk)),
+        ("Score", Score.history.filter(tender__procurement=procurement)),
+        ("Agreed score", AgreedScore.history.filter(tender__procurement=procurement)),
+        ("Award", Award.history.filter(procurement_id=procurement.pk)),
+    ]
+    if procurement.is_opened:  # sealed: not even a tender's history before opening
+        sources.append(("Tender", Tender.history.filter(procurement_id=procurement.pk, submitted_at__isnull=False)))
+    records = chain.from_iterable(
+        ((label, r) for r in qs.select_related("history_user").order_by("-history_date")[:HISTORY_LIMIT])
+        for label, qs in sources
+    )
+    records = sorted(records, key=lambda pair: pair[1].history_date, reverse=True)[:HISTORY_LIMIT]
+    return render(
+        request,
+        "procurement/procurement_history.html",
+        {
+            "council": council,
+            "procurement": procurement,
+            "records": records,
+            "back": procurement.get_absolute_url(),
+        },
+    )

@@ -1,6 +1,5 @@
 """Suppliers' side: opportunities open to them, and their tender with its social value commitments."""
 
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError

@@ -26,9 +26,13 @@ def navigation_for(request):
         base = reverse("council_dashboard", kwargs={"council": council.slug})
         policy = reverse("policy_detail", kwargs={"council": council.slug})
         settings_url = reverse("council_settings", kwargs={"council": council.slug})
+        suppliers_url = reverse("supplier_list", kwargs={"council": council.slug})
+        diversity_url = reverse("campaign_list", kwargs={"council": council.slug})
         items += [
             {"text": "Dashboard", "href": base, "current": path == base},
             {"text": "Policy", "href": policy, "active": path.startswith(policy)},
+            {"text": "Suppliers", "href": suppliers_url, "active": path.startswith(suppliers_url)},
+            {"text": "Supplier diversity", "href": diversity_url, "active": path.startswith(diversity_url)},
             {"text": "Council settings", "href": settings_url, "active": path.startswith(settings_url)},
         ]
         if user.has_council_role(council, Role.COUNCIL_ADMIN):

@@ -29,6 +29,7 @@ council_patterns = [
     path("policy/<policykind:kind>/<int:pk>/move/", views.policy_item_move, name="policy_item_move"),
     path("settings/", views.council_settings, name="council_settings"),
     path("settings/edit/", views.council_settings_edit, name="council_settings_edit"),
+    path("", include("suppliers.council_urls")),
 ]
 
 urlpatterns = [

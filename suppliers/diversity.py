@@ -5,16 +5,16 @@ anonymous (Coventry note 3.2.9), so anyone without the diversity-data permission
 aggregates in which:
 
 1. **Primary suppression**: every count below 5 is hidden.
-2. **Secondary suppression**: where figures add up to a published total (the answers to one
-   question add up to the number of responses), a lone hidden figure could be worked out by
-   subtraction, and so could hidden figures that must all be zero. So in each such group
-   either nothing is hidden, or at least two figures are hidden and they add up to more than
-   zero; otherwise the next smallest figure is hidden too.
+2. **Secondary suppression**: the answers to one question add up to the number of responses,
+   which an officer can count from who has answered. So when any answer to a question is
+   hidden, all its answers are hidden. Hiding only "the next smallest" figure is not enough
+   against someone who knows the rule: two hidden figures adding up to 8 that the rule must
+   have hidden for being under 5 can only be 4 and 4; hidden zeros are similar. With the whole
+   question hidden, every hidden figure has at least two possible values (tested by brute
+   force in ``tests/test_diversity.py``). Barriers are not additive (one supplier may tick
+   several), so they get primary suppression only.
 
-Every hidden figure reads the same ("fewer than 5 or withheld"), whichever rule hid it: if the two
-were told apart, the ranges they imply could pin a figure down (a hidden "fewer than 5" next to a
-withheld figure that must be at least 5 adding up to 5 can only be 0 and 5). The total itself is
-treated as known, as an officer can count who has answered.
+Every hidden figure reads the same ("fewer than 5 or withheld"), whichever rule hid it.
 """
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -29,25 +29,13 @@ TOTAL = "responses"
 def suppress(counts: Mapping[str, int], groups: Iterable[Sequence[str]], threshold: int = THRESHOLD) -> set[str]:
     """The keys of ``counts`` to hide.
 
-    ``groups`` lists keys whose counts add up to the published total ``counts[TOTAL]``; each
-    key is in at most one group. Keys in no group (e.g. barriers, where one supplier can tick
-    several) get primary suppression only.
+    ``groups`` lists keys whose counts add up to the total ``counts[TOTAL]``; each key is in at
+    most one group. Keys in no group (e.g. barriers) get primary suppression only.
     """
     hidden = {key for key, value in counts.items() if value < threshold}
-    groups = [list(g) for g in groups]
-    changed = True
-    while changed:
-        changed = False
-        for group in groups:
-            group_hidden = [k for k in group if k in hidden]
-            if not group_hidden:
-                continue
-            if len(group_hidden) >= 2 and sum(counts[k] for k in group_hidden) > 0:
-                continue
-            shown = sorted((counts[k], k) for k in group if k not in hidden)
-            if shown:  # hide the next smallest, so the fewest people's figures are lost
-                hidden.add(shown[0][1])
-                changed = True
+    for group in groups:
+        if hidden.intersection(group):
+            hidden.update(group)
     return hidden
 
 

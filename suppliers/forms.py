@@ -6,6 +6,8 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Field, Layout, Size, Submit
 from django import forms
 from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.forms.models import construct_instance
 from django.utils.html import format_html
 
 from socialvalue.forms import GovukForm
@@ -51,21 +53,38 @@ ORGANISATION_FIELDS = [
 SIZE_FIELDS = ["headcount", "turnover", "balance_sheet_total", "figures_year"]
 
 
+class NormalisedCharField(forms.CharField):
+    """Tidies what was typed ("sc 123456" → "SC123456") before length and format checks."""
+
+    def __init__(self, *args, normalise, **kwargs):
+        self.normalise = normalise
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        return self.normalise(super().to_python(value))
+
+
+def _normalised(field: forms.CharField, normalise, *, required=None) -> NormalisedCharField:
+    return NormalisedCharField(
+        normalise=normalise,
+        label=field.label,
+        required=field.required if required is None else required,
+        max_length=field.max_length,
+        widget=field.widget,
+    )
+
+
 class OrganisationFieldsMixin:
     """Normalising and labelling shared by registration and the details page."""
-
-    def clean_companies_house_number(self):
-        return validators.normalise_companies_house_number(self.cleaned_data["companies_house_number"])
-
-    def clean_charity_number(self):
-        return validators.normalise_charity_number(self.cleaned_data["charity_number"])
-
-    def clean_postcode(self):
-        return validators.normalise_postcode(self.cleaned_data["postcode"])
 
     def _setup_fields(self):
         f = self.fields
         if "name" in f:
+            f["companies_house_number"] = _normalised(
+                f["companies_house_number"], validators.normalise_companies_house_number
+            )
+            f["charity_number"] = _normalised(f["charity_number"], validators.normalise_charity_number)
+            f["postcode"] = _normalised(f["postcode"], validators.normalise_postcode, required=True)
             f["name"].help_text = "As registered, if your organisation is registered"
             f["organisation_type"].widget = forms.RadioSelect(choices=OrganisationType.choices)
             f["companies_house_number"].help_text = "Every limited company has one. For example, 01234567 or SC123456"
@@ -180,6 +199,14 @@ class SizeForm(OrganisationFieldsMixin, GovukForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._setup_fields()
+
+    def _post_clean(self):
+        """Check only these figures; the whole organisation is checked when it is registered."""
+        instance = construct_instance(self, Supplier(), SIZE_FIELDS)
+        try:
+            instance.clean_fields(exclude=[f.name for f in Supplier._meta.fields if f.name not in SIZE_FIELDS])
+        except ValidationError as exc:
+            self._update_errors(exc)
 
 
 class SupplierDetailsForm(OrganisationFieldsMixin, GovukForm):

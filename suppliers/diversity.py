@@ -6,13 +6,18 @@ aggregates in which:
 
 1. **Primary suppression**: every count below 5 is hidden.
 2. **Secondary suppression**: the answers to one question add up to the number of responses,
-   which an officer can count from who has answered. So when any answer to a question is
-   hidden, all its answers are hidden. Hiding only "the next smallest" figure is not enough
-   against someone who knows the rule: two hidden figures adding up to 8 that the rule must
-   have hidden for being under 5 can only be 4 and 4; hidden zeros are similar. With the whole
-   question hidden, every hidden figure has at least two possible values (tested by brute
-   force in ``tests/test_diversity.py``). Barriers are not additive (one supplier may tick
-   several), so they get primary suppression only.
+   which an officer can count from who has answered, so a hidden figure could be worked out
+   by subtraction. When any answer to a question is hidden:
+   - if the question has a headline answer ("Yes": the share of businesses owned or led by
+     people sharing a characteristic) and it is 5 or more, it stays shown and all the other
+     answers are hidden together, unless together they are fewer than 5;
+   - otherwise every answer to the question is hidden.
+   The simpler "hide the next smallest figure" is not enough against someone who knows the
+   rule: two hidden figures adding up to 8 that must each be under 5 can only be 4 and 4, and
+   hidden zeros can be told as zeros. This rule leaves every hidden figure at least two
+   possible values, checked exhaustively in ``tests/test_diversity.py`` by an attacker who
+   knows the rule. Barriers are not additive (one supplier may tick several), so they get
+   primary suppression only.
 
 Every hidden figure reads the same ("fewer than 5 or withheld"), whichever rule hid it.
 """
@@ -26,16 +31,29 @@ SUPPRESSED_LABEL = "fewer than 5 or withheld"
 TOTAL = "responses"
 
 
-def suppress(counts: Mapping[str, int], groups: Iterable[Sequence[str]], threshold: int = THRESHOLD) -> set[str]:
+def suppress(
+    counts: Mapping[str, int],
+    groups: Iterable[Sequence[str]],
+    headlines: Iterable[str] = (),
+    threshold: int = THRESHOLD,
+) -> set[str]:
     """The keys of ``counts`` to hide.
 
     ``groups`` lists keys whose counts add up to the total ``counts[TOTAL]``; each key is in at
-    most one group. Keys in no group (e.g. barriers) get primary suppression only.
+    most one group. ``headlines`` names the headline answer of a group, if it has one. Keys in
+    no group (e.g. barriers) get primary suppression only.
     """
+    headlines = set(headlines)
     hidden = {key for key, value in counts.items() if value < threshold}
     for group in groups:
-        if hidden.intersection(group):
+        if not hidden.intersection(group):
+            continue
+        headline = next((k for k in group if k in headlines), None)
+        others = [k for k in group if k != headline]
+        if headline is None or headline in hidden or sum(counts[k] for k in others) < threshold:
             hidden.update(group)
+        else:
+            hidden.update(others)
     return hidden
 
 
@@ -73,6 +91,7 @@ class Section:
     title: str
     rows: list[Row] = field(default_factory=list)
     additive: bool = True  # rows add up to the number of responses
+    headline: str | None = None  # the row kept shown where it can be (see suppress)
 
 
 @dataclass(frozen=True)
@@ -112,7 +131,9 @@ def tabulate(schema: Mapping, responses: Sequence[ResponseFacts]) -> tuple[dict[
     for dimension in schema["dimensions"]:
         for characteristic in schema["characteristics"]:
             answer_key = f"{dimension['key']}__{characteristic['key']}"
-            section = Section(answer_key, f"{dimension['label']}: {characteristic['label']}")
+            section = Section(
+                answer_key, f"{dimension['label']}: {characteristic['label']}", headline=f"{answer_key}.yes"
+            )
             for answer in schema["answers"]:
                 add(
                     section,
@@ -132,7 +153,7 @@ def tabulate(schema: Mapping, responses: Sequence[ResponseFacts]) -> tuple[dict[
         )
     sections.append(barriers)
 
-    mtb = Section("meet_the_buyer", "Interested in Meet the Buyer events")
+    mtb = Section("meet_the_buyer", "Interested in Meet the Buyer events", headline="meet_the_buyer.yes")
     for option in schema["meet_the_buyer"]:
         add(
             mtb,
@@ -147,7 +168,7 @@ def tabulate(schema: Mapping, responses: Sequence[ResponseFacts]) -> tuple[dict[
 def publish(counts: Mapping[str, int], sections: Sequence[Section]) -> dict:
     """Suppressed, JSON-safe aggregates: what may be shown, exported or kept after erasure."""
     groups = [[row.key for row in s.rows] for s in sections if s.additive]
-    hidden = suppress(counts, groups)
+    hidden = suppress(counts, groups, [s.headline for s in sections if s.headline])
     total = counts[TOTAL]
 
     def ordered(section):

@@ -11,6 +11,7 @@ from suppliers.models import (
     CampaignRecipient,
     CampaignResponse,
     DiversityAccess,
+    DiversitySettings,
     Supplier,
     SupplierCouncil,
     SupplierMember,
@@ -118,4 +119,11 @@ class DiversityAccessFactory(factory.django.DjangoModelFactory):
         model = DiversityAccess
 
     user = factory.SubFactory(UserFactory)
+    council = factory.SubFactory(CouncilFactory)
+
+
+class DiversitySettingsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DiversitySettings
+
     council = factory.SubFactory(CouncilFactory)

@@ -26,6 +26,7 @@ ROLE_FIXTURES = [
     "anonymous",
     "council_admin",
     "officer",
+    "diversity_viewer",
     "contract_manager",
     "cabinet_member",
     "other_council_officer",
@@ -70,6 +71,16 @@ def council_admin(council):
 @pytest.fixture
 def officer(council):
     return member(council, Role.PROCUREMENT_OFFICER, "bob.officer@coventry.example")
+
+
+@pytest.fixture
+def diversity_viewer(council):
+    """A procurement officer given the dedicated permission to see individual diversity answers."""
+    from suppliers.models import DiversityAccess
+
+    user = member(council, Role.PROCUREMENT_OFFICER, "helen.diversity@coventry.example")
+    DiversityAccess.objects.create(user=user, council=council)
+    return user
 
 
 @pytest.fixture

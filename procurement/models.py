@@ -121,7 +121,7 @@ class Procurement(models.Model):
     open_to_all = models.BooleanField(
         "open to all suppliers", default=True, help_text="If not, only invited suppliers can see it and tender"
     )
-    invited_suppliers = models.ManyToManyField(Supplier, blank=True, related_name="invitations")
+    invited_suppliers = models.ManyToManyField(Supplier, blank=True, related_name="procurement_invitations")
 
     # The social value plan.
     outcomes = models.ManyToManyField(Outcome, blank=True, related_name="procurements")

@@ -29,6 +29,8 @@ def navigation_for(request):
         procurements = reverse("procurement_list", kwargs={"council": council.slug})
         measures = reverse("measure_list", kwargs={"council": council.slug})
         calculators = reverse("calculator_list", kwargs={"council": council.slug})
+        suppliers_url = reverse("supplier_list", kwargs={"council": council.slug})
+        diversity_url = reverse("campaign_list", kwargs={"council": council.slug})
         items += [
             {"text": "Dashboard", "href": base, "current": path == base},
             {"text": "Procurements", "href": procurements, "active": path.startswith(procurements)},
@@ -40,6 +42,8 @@ def navigation_for(request):
                 "current": path == calculators,
                 "active": path.startswith(calculators),
             },
+            {"text": "Suppliers", "href": suppliers_url, "active": path.startswith(suppliers_url)},
+            {"text": "Supplier diversity", "href": diversity_url, "active": path.startswith(diversity_url)},
             {"text": "Council settings", "href": settings_url, "active": path.startswith(settings_url)},
         ]
         if user.has_council_role(council, Role.COUNCIL_ADMIN):

@@ -9,6 +9,7 @@ refuses to start without ``SECRET_KEY``.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -170,6 +171,8 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="social-value@localhost")
+# Where links in emails point (verification, invitations, questionnaires).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 # Celery: with no broker configured, tasks run eagerly in-process (the embedded default).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
@@ -181,6 +184,17 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# Celery beat (`make beat`): daily jobs. Each task is idempotent, so a missed or repeated run is safe.
+CELERY_BEAT_SCHEDULE = {
+    "diversity-questionnaire-emails": {
+        "task": "suppliers.tasks.send_due_campaign_emails",
+        "schedule": crontab(hour=9, minute=0),
+    },
+    "diversity-answers-retention": {
+        "task": "suppliers.tasks.apply_diversity_retention",
+        "schedule": crontab(hour=2, minute=30),
+    },
+}
 
 # Content Security Policy (django-csp 4): our own assets only; no inline script.
 CONTENT_SECURITY_POLICY = {

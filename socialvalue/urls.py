@@ -31,6 +31,7 @@ council_patterns = [
     path("settings/edit/", views.council_settings_edit, name="council_settings_edit"),
     path("procurements/", include("procurement.urls")),
     path("", include("toms.urls")),
+    path("", include("suppliers.council_urls")),
 ]
 
 urlpatterns = [

@@ -14,8 +14,16 @@ pytestmark = pytest.mark.django_db
 
 LOGIN = "/accounts/login/"
 
-# Pages anyone may reach, signed in or not; not part of the role matrix.
+# Pages anyone may reach, signed in or not; not part of the role matrix. The registration steps
+# after the first need the earlier steps' answers in the session, and the emailed links a valid
+# token: suppliers/tests/test_registration.py walks them.
 PUBLIC = {
+    "register_size",
+    "register_size_result",
+    "register_account",
+    "register_check_email",
+    "register_verify",
+    "invitation_accept",
     "login",
     "logout",
     "password_change",
@@ -30,6 +38,7 @@ READ = {  # everyone in the council reads
     "anonymous": 302,
     "council_admin": 200,
     "officer": 200,
+    "diversity_viewer": 200,
     "contract_manager": 200,
     "cabinet_member": 200,
     "other_council_officer": 404,
@@ -39,23 +48,39 @@ ADMIN_ONLY = {
     "anonymous": 302,
     "council_admin": 200,
     "officer": 403,
+    "diversity_viewer": 403,
     "contract_manager": 403,
     "cabinet_member": 403,
     "other_council_officer": 404,
     "supplier_user": 404,
 }
 ADMIN_ONLY_POST = {**ADMIN_ONLY, "council_admin": 302}
-OFFICERS_ONLY = {**ADMIN_ONLY, "officer": 200}  # procurement officers and council admins
+OFFICERS_ONLY = {**ADMIN_ONLY, "officer": 200, "diversity_viewer": 200}  # procurement officers and council admins
 SUPPLIERS_ONLY = {
     "anonymous": 302,
     "council_admin": 403,
     "officer": 403,
+    "diversity_viewer": 403,
     "contract_manager": 403,
     "cabinet_member": 403,
     "other_council_officer": 403,
     "supplier_user": 200,
 }
-OFFICERS_ONLY_POST = {**OFFICERS_ONLY, "council_admin": 302, "officer": 302}
+OFFICERS_ONLY_POST = {**OFFICERS_ONLY, "council_admin": 302, "officer": 302, "diversity_viewer": 302}
+MANAGERS = {**ADMIN_ONLY, "officer": 200, "diversity_viewer": 200}  # council admins and procurement officers
+# Individual diversity answers: only holders of the DiversityAccess grant, not every officer.
+DIVERSITY_ONLY = {**ADMIN_ONLY, "council_admin": 403, "diversity_viewer": 200}
+SUPPLIER_ONLY = {
+    "anonymous": 302,
+    "council_admin": 404,
+    "officer": 404,
+    "diversity_viewer": 404,
+    "contract_manager": 404,
+    "cabinet_member": 404,
+    "other_council_officer": 404,
+    "supplier_user": 200,
+}
+EVERYONE = dict.fromkeys(ROLE_FIXTURES, 200)
 
 
 def _theme(ctx):
@@ -89,6 +114,77 @@ def _council_pk(kind):
     return lambda c: {"council": c["council"].slug, "pk": _toms(c)[kind].pk}
 
 
+def _dealing_supplier(ctx):
+    """A supplier registered with the council."""
+    from suppliers.models import SupplierCouncil
+    from suppliers.tests.factories import SupplierFactory
+
+    link = SupplierCouncil.objects.filter(council=ctx["council"]).select_related("supplier").first()
+    if link:
+        return link.supplier
+    supplier = SupplierFactory(name="Coventry Cleaning Co")
+    SupplierCouncil.objects.create(supplier=supplier, council=ctx["council"], relationship="registered")
+    return supplier
+
+
+def _closed_campaign(ctx):
+    """Last year's campaign, closed, with one response."""
+    import datetime
+
+    from django.utils import timezone
+
+    from suppliers.models import Campaign
+    from suppliers.tests.factories import CampaignFactory, CampaignRecipientFactory, CampaignResponseFactory
+
+    campaign = Campaign.objects.filter(council=ctx["council"], title="Last year").first()
+    if campaign is None:
+        today = timezone.localdate()
+        campaign = CampaignFactory(
+            council=ctx["council"],
+            title="Last year",
+            opens_on=today - datetime.timedelta(days=400),
+            closes_on=today - datetime.timedelta(days=370),
+        )
+        supplier = _dealing_supplier(ctx)
+        CampaignRecipientFactory(campaign=campaign, supplier=supplier)
+        CampaignResponseFactory(campaign=campaign, supplier=supplier)
+    return campaign
+
+
+def _closed_campaign_kwargs(ctx):
+    return {"council": ctx["council"].slug, "pk": _closed_campaign(ctx).pk}
+
+
+def _response_kwargs(ctx):
+    campaign = _closed_campaign(ctx)
+    return {"council": ctx["council"].slug, "pk": campaign.pk, "response": campaign.responses.get().pk}
+
+
+def _supplier_users_supplier(ctx):
+    return ctx["users"]["supplier_user"].supplier_memberships.get().supplier
+
+
+def _open_questionnaire_kwargs(ctx):
+    """An open campaign sent to (and answered by) the supplier user's organisation."""
+    from suppliers.models import Campaign
+    from suppliers.tests.factories import CampaignFactory, CampaignRecipientFactory, CampaignResponseFactory
+
+    supplier = _supplier_users_supplier(ctx)
+    campaign = Campaign.objects.filter(council=ctx["council"], title="This year").first()
+    if campaign is None:
+        campaign = CampaignFactory(council=ctx["council"], title="This year")
+        CampaignRecipientFactory(campaign=campaign, supplier=supplier)
+        CampaignResponseFactory(campaign=campaign, supplier=supplier)
+    return {"supplier": supplier.pk, "campaign": campaign.pk}
+
+
+def _access_grant_kwargs(ctx):
+    from suppliers.models import DiversityAccess
+
+    grant = DiversityAccess.objects.get(user=ctx["users"]["diversity_viewer"])
+    return {"council": ctx["council"].slug, "pk": grant.pk}
+
+
 # name → (method, kwargs builder, expected status per role)
 MATRIX = {
     "home": (
@@ -98,6 +194,7 @@ MATRIX = {
             **READ,
             "council_admin": 302,
             "officer": 302,
+            "diversity_viewer": 302,
             "contract_manager": 302,
             "cabinet_member": 302,
             "other_council_officer": 302,
@@ -172,12 +269,36 @@ MATRIX = {
             "anonymous": 302,
             "council_admin": 403,
             "officer": 403,
+            "diversity_viewer": 403,
             "contract_manager": 403,
             "cabinet_member": 403,
             "other_council_officer": 403,
             "supplier_user": 200,
         },
     ),
+    # ---- suppliers: registration (public) and the supplier's own pages
+    "register_start": ("get", lambda c: {}, EVERYONE),
+    "register_organisation": ("get", lambda c: {}, EVERYONE),
+    "supplier_details_edit": ("get", lambda c: {"supplier": _supplier_users_supplier(c).pk}, SUPPLIER_ONLY),
+    "colleague_invite": ("get", lambda c: {"supplier": _supplier_users_supplier(c).pk}, SUPPLIER_ONLY),
+    "questionnaire": ("get", _open_questionnaire_kwargs, SUPPLIER_ONLY),
+    "questionnaire_answer": ("get", _open_questionnaire_kwargs, SUPPLIER_ONLY),
+    "questionnaire_withdraw": ("get", _open_questionnaire_kwargs, SUPPLIER_ONLY),
+    # ---- suppliers: council pages
+    "supplier_list": ("get", lambda c: {"council": c["council"].slug}, READ),
+    "supplier_detail": ("get", lambda c: {"council": c["council"].slug, "pk": _dealing_supplier(c).pk}, READ),
+    "supplier_invite": ("get", lambda c: {"council": c["council"].slug}, MANAGERS),
+    "campaign_list": ("get", lambda c: {"council": c["council"].slug}, READ),
+    "campaign_create": ("get", lambda c: {"council": c["council"].slug}, MANAGERS),
+    "campaign_detail": ("get", _closed_campaign_kwargs, READ),
+    "campaign_dashboard": ("get", _closed_campaign_kwargs, READ),
+    "campaign_export": ("get", _closed_campaign_kwargs, READ),
+    "campaign_responses": ("get", _closed_campaign_kwargs, DIVERSITY_ONLY),
+    "campaign_response_detail": ("get", _response_kwargs, DIVERSITY_ONLY),
+    "diversity_settings": ("get", lambda c: {"council": c["council"].slug}, ADMIN_ONLY),
+    "diversity_access": ("get", lambda c: {"council": c["council"].slug}, ADMIN_ONLY),
+    "diversity_access_revoke": ("post", _access_grant_kwargs, ADMIN_ONLY_POST),
+    "diversity_access_log": ("get", lambda c: {"council": c["council"].slug}, ADMIN_ONLY),
 }
 
 

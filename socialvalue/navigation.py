@@ -23,32 +23,34 @@ def navigation_for(request):
     path = request.path
     items = []
     if council is not None:
-        base = reverse("council_dashboard", kwargs={"council": council.slug})
-        policy = reverse("policy_detail", kwargs={"council": council.slug})
-        settings_url = reverse("council_settings", kwargs={"council": council.slug})
-        procurements = reverse("procurement_list", kwargs={"council": council.slug})
-        measures = reverse("measure_list", kwargs={"council": council.slug})
-        calculators = reverse("calculator_list", kwargs={"council": council.slug})
-        suppliers_url = reverse("supplier_list", kwargs={"council": council.slug})
-        diversity_url = reverse("campaign_list", kwargs={"council": council.slug})
-        items += [
-            {"text": "Dashboard", "href": base, "current": path == base},
-            {"text": "Procurements", "href": procurements, "active": path.startswith(procurements)},
-            {"text": "Policy", "href": policy, "active": path.startswith(policy)},
-            {"text": "Measures", "href": measures, "current": path == measures, "active": path.startswith(measures)},
-            {
-                "text": "Calculators",
-                "href": calculators,
-                "current": path == calculators,
-                "active": path.startswith(calculators),
-            },
-            {"text": "Suppliers", "href": suppliers_url, "active": path.startswith(suppliers_url)},
-            {"text": "Supplier diversity", "href": diversity_url, "active": path.startswith(diversity_url)},
-            {"text": "Council settings", "href": settings_url, "active": path.startswith(settings_url)},
+        roles = user.council_roles.get(council.pk, set()) if not user.is_superuser else set(Role.values)
+        staff = bool(roles - {Role.CABINET_MEMBER})
+        buyers = bool(roles & {Role.COUNCIL_ADMIN, Role.PROCUREMENT_OFFICER})
+
+        def url(name):
+            return reverse(name, kwargs={"council": council.slug})
+
+        # (label, url name, shown to these users); pages under each url mark it active.
+        entries = [
+            ("Dashboard", "council_dashboard", True),
+            ("Procurements", "procurement_list", staff),
+            ("Annual reports", "report_list", True),
+            ("Policy", "policy_detail", True),
+            ("Measures", "measure_list", staff),
+            ("Calculators", "calculator_list", staff),
+            ("Suppliers", "supplier_list", buyers),
+            ("Supplier diversity", "campaign_list", staff),
+            ("Council settings", "council_settings", True),
+            ("Change history", "policy_history", Role.COUNCIL_ADMIN in roles),
         ]
-        if user.has_council_role(council, Role.COUNCIL_ADMIN):
-            history = reverse("policy_history", kwargs={"council": council.slug})
-            items.append({"text": "Change history", "href": history, "current": path == history})
+        for text, name, shown in entries:
+            if not shown:
+                continue
+            href = url(name)
+            if name == "council_dashboard":
+                items.append({"text": text, "href": href, "current": path == href})
+            else:
+                items.append({"text": text, "href": href, "current": path == href, "active": path.startswith(href)})
     if user.supplier_memberships.exists():
         supplier_home = reverse("supplier_home")
         opportunities = reverse("opportunity_list")

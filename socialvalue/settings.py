@@ -194,7 +194,20 @@ CELERY_BEAT_SCHEDULE = {
         "task": "suppliers.tasks.apply_diversity_retention",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Annual reports: checked on the first of each month at 06:00 (Europe/London); a council's
+    # report is built ANNUAL_REPORT_MONTHS_AFTER_YEAR_END months after its year ends — 1 May for
+    # an April–March year by default.
+    "annual-reports-after-year-end": {
+        "task": "reporting.tasks.build_reports_after_year_end",
+        "schedule": crontab(
+            day_of_month=env.int("ANNUAL_REPORT_DAY", default=1),
+            hour=env.int("ANNUAL_REPORT_HOUR", default=6),
+            minute=env.int("ANNUAL_REPORT_MINUTE", default=0),
+        ),
+    },
 }
+ANNUAL_REPORT_MONTHS_AFTER_YEAR_END = env.int("ANNUAL_REPORT_MONTHS_AFTER_YEAR_END", default=1)
+REPORT_BUILD_TIMEOUT_MINUTES = env.int("REPORT_BUILD_TIMEOUT_MINUTES", default=30)
 
 # Content Security Policy (django-csp 4): our own assets only; no inline script.
 CONTENT_SECURITY_POLICY = {
@@ -232,5 +245,5 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "ERROR"}, "fontTools": {"level": "ERROR"}},
 }

@@ -30,6 +30,7 @@ council_patterns = [
     path("settings/", views.council_settings, name="council_settings"),
     path("settings/edit/", views.council_settings_edit, name="council_settings_edit"),
     path("procurements/", include("procurement.urls")),
+    path("reports/", include("reporting.urls")),
     path("", include("toms.urls")),
     path("", include("suppliers.council_urls")),
 ]

@@ -91,6 +91,27 @@ def _outcome(ctx):
     return _theme(ctx).outcomes.first()
 
 
+def _report(ctx):
+    """A published report of this year, built over the awarded procurement (one commitment)."""
+    if "report" not in ctx:
+        from django.utils import timezone
+
+        from procurement.models import Commitment
+        from reporting import services
+        from reporting.models import AnnualReport
+
+        tender = ctx["awarded"].award.tender
+        measure = ctx["awarded"].calculator.ordered_measures()[0]
+        Commitment.objects.create(tender=tender, measure=measure, quantity=1, year=2026, proxy_value=1, value=1)
+        year = ctx["council"].financial_year_of(timezone.localdate())
+        report = AnnualReport.objects.create(council=ctx["council"], year=year, version=1)
+        services.report_build(report_id=report.pk)
+        report.refresh_from_db()
+        services.report_publish(report=report, by=ctx["users"]["officer"])
+        ctx["report"] = report
+    return {"council": ctx["council"].slug, "pk": ctx["report"].pk}
+
+
 def _eval(ctx):
     return {"council": ctx["council"].slug, "pk": ctx["opened_tender"].procurement_id}
 
@@ -241,6 +262,14 @@ MATRIX = {
     "procurement_award": ("get", lambda c: _eval(c), OFFICERS_ONLY),
     "procurement_history": ("get", lambda c: _eval(c), OFFICERS_ONLY),
     "award_notice": ("get", lambda c: {"council": c["council"].slug, "pk": c["awarded"].pk}, READ),
+    "report_list": ("get", lambda c: {"council": c["council"].slug}, READ),
+    "report_detail": ("get", lambda c: _report(c), READ),
+    "report_status": ("get", lambda c: _report(c), READ),
+    "report_theme": ("get", lambda c: {**_report(c), "index": 0}, READ),
+    "report_download": ("get", lambda c: {**_report(c), "fmt": "csv"}, READ),
+    "report_action": ("post", lambda c: {**_report(c), "action": "publish"}, OFFICERS_ONLY_POST),
+    "spend_list": ("get", lambda c: {"council": c["council"].slug}, OFFICERS_ONLY),
+    "spend_unmatched": ("get", lambda c: {"council": c["council"].slug}, OFFICERS_ONLY),
     "opportunity_list": ("get", lambda c: {}, SUPPLIERS_ONLY),
     "opportunity_detail": ("get", lambda c: {"pk": c["open_procurement"].pk}, SUPPLIERS_ONLY),
     "tender_edit": ("get", lambda c: {"pk": c["open_procurement"].pk}, SUPPLIERS_ONLY),

@@ -1,0 +1,193 @@
+"""The figures of an annual report, from aggregate queries in the database.
+
+Each function takes a council and a financial year (the year it starts) and returns JSON-safe
+values (money and percentages as strings), so the whole result can be frozen in the report.
+Rows are never looped over in Python: sums and counts come from SQL ``GROUP BY``; Python only
+arranges the (small) aggregated results — per measure, per theme, per contract.
+"""
+
+import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, DecimalField, F, Q, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from procurement.models import Award, Commitment, Procurement, Stage
+from suppliers.models import Campaign
+from toms.models import Measure
+
+from .models import SpendRow
+
+ZERO = Decimal("0")
+MONEY = DecimalField(max_digits=18, decimal_places=2)
+SME_SIZES = ("micro", "small", "medium")
+
+
+def money(value) -> str:
+    return str(Decimal(value or 0).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def percent(part, whole) -> str | None:
+    whole = Decimal(whole or 0)
+    if not whole:
+        return None
+    return str((Decimal(part or 0) * 100 / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def year_bounds(council, year: int) -> tuple[datetime.datetime, datetime.datetime]:
+    """The financial year as [start, end) in the council's time zone (April to March by default)."""
+    month = council.financial_year_start_month
+    tz = timezone.get_default_timezone()
+    start = datetime.datetime(year, month, 1, tzinfo=tz)
+    end = datetime.datetime(year + 1, month, 1, tzinfo=tz)
+    return start, end
+
+
+def _measure_places(measure_ids) -> dict[int, tuple[str, str, str, str]]:
+    """Measure id → (code, name, theme, outcome): the first outcome in policy order, as the engine counts it."""
+    places = {}
+    measures = Measure.objects.filter(pk__in=list(measure_ids)).for_calculation()
+    for m in measures:
+        outcome = m.primary_outcome()
+        places[m.pk] = (
+            m.code,
+            m.name,
+            outcome.theme.name if outcome else "No outcome",
+            outcome.name if outcome else "No outcome",
+        )
+    return places
+
+
+def breakdown(amounts_by_measure: dict[int, Decimal]) -> dict:
+    """£ by measure, outcome and theme from £ per measure id (one query for the measures' places)."""
+    places = _measure_places(amounts_by_measure)
+    by_measure, by_outcome, by_theme = [], {}, {}
+    for measure_id, amount in amounts_by_measure.items():
+        code, name, theme, outcome = places[measure_id]
+        by_measure.append({"code": code, "name": name, "theme": theme, "outcome": outcome, "value": money(amount)})
+        by_outcome[(theme, outcome)] = by_outcome.get((theme, outcome), ZERO) + amount
+        by_theme[theme] = by_theme.get(theme, ZERO) + amount
+    by_measure.sort(key=lambda r: (-Decimal(r["value"]), r["code"]))
+    return {
+        "by_theme": [{"theme": t, "value": money(v)} for t, v in sorted(by_theme.items(), key=lambda kv: -kv[1])],
+        "by_outcome": [
+            {"theme": t, "outcome": o, "value": money(v)}
+            for (t, o), v in sorted(by_outcome.items(), key=lambda kv: -kv[1])
+        ],
+        "by_measure": by_measure,
+    }
+
+
+def committed(council, year: int) -> dict:
+    """Social value committed in contracts awarded in the year, against their value."""
+    start, end = year_bounds(council, year)
+    awards = Award.objects.filter(procurement__council=council, awarded_at__gte=start, awarded_at__lt=end)
+    totals = awards.aggregate(
+        contracts=Count("pk"),
+        contract_value=Coalesce(Sum("tender__price"), Value(ZERO), output_field=MONEY),
+    )
+    per_measure = dict(
+        Commitment.objects.filter(tender__award__in=awards)
+        .values_list("measure")
+        .annotate(total=Sum("value"))
+        .values_list("measure", "total")
+    )
+    total = sum(per_measure.values(), ZERO)
+    return {
+        "contracts": totals["contracts"],
+        "contract_value": money(totals["contract_value"]),
+        "value": money(total),
+        "percent_of_contract_value": percent(total, totals["contract_value"]),
+        **breakdown(per_measure),
+    }
+
+
+def procurements(council, year: int) -> dict:
+    """Procurements started in the year, how many considered social value, and the weighting rules."""
+    start, end = year_bounds(council, year)
+    qs = Procurement.objects.filter(council=council, created_at__gte=start, created_at__lt=end).exclude(
+        stage=Stage.CANCELLED
+    )
+    sv_weight = F("social_value_quantitative_weight") + F("social_value_qualitative_weight")
+    above = Q(estimated_value__gt=council.social_value_mandatory_above)
+    counts = qs.annotate(sv=sv_weight).aggregate(
+        total=Count("pk"),
+        considered=Count("pk", filter=Q(opted_out=False, sv__gt=0)),
+        above_mandatory=Count("pk", filter=above),
+        above_compliant=Count("pk", filter=above & Q(opted_out=False, sv__gte=council.min_social_value_weighting)),
+        above_opted_out=Count("pk", filter=above & Q(opted_out=True)),
+    )
+    counts["above_not_compliant"] = counts["above_mandatory"] - counts["above_compliant"] - counts["above_opted_out"]
+    opt_outs = list(
+        qs.filter(opted_out=True)
+        .order_by("reference")
+        .values("reference", "title", "estimated_value", "opt_out_justification", "opt_out_evidence")
+    )
+    for o in opt_outs:
+        o["estimated_value"] = money(o["estimated_value"])
+    return {
+        **counts,
+        "considered_percent": percent(counts["considered"], counts["total"]),
+        "compliant_percent": percent(counts["above_compliant"] + counts["above_opted_out"], counts["above_mandatory"]),
+        "minimum_weighting": str(council.min_social_value_weighting),
+        "mandatory_above": money(council.social_value_mandatory_above),
+        "opt_outs": opt_outs,
+    }
+
+
+def spend(council, year: int) -> dict:
+    """Spend with SMEs, VCSEs and local suppliers against the council's target (NELC: 25%)."""
+    start, end = year_bounds(council, year)
+    rows = SpendRow.objects.filter(council=council, paid_on__gte=start.date(), paid_on__lt=end.date())
+    sme = Q(supplier__size_class__in=SME_SIZES)
+    vcse = Q(supplier__is_vcse=True) | Q(supplier__is_social_enterprise=True)
+    local = Q(supplier__postcode_area__in=council.postcode_areas)
+
+    def total(condition=None):
+        return Coalesce(Sum("amount", filter=condition), Value(ZERO), output_field=MONEY)
+
+    sums = rows.aggregate(
+        total=total(),
+        payments=Count("pk"),
+        sme=total(sme),
+        vcse=total(vcse),
+        sme_or_vcse=total(sme | vcse),
+        local=total(local),
+        unmatched=total(Q(supplier__isnull=True)),
+        unmatched_payees=Count("payee_key", filter=Q(supplier__isnull=True), distinct=True),
+    )
+    share = percent(sums["sme_or_vcse"], sums["total"])
+    return {
+        "payments": sums["payments"],
+        "total": money(sums["total"]),
+        "sme": money(sums["sme"]),
+        "vcse": money(sums["vcse"]),
+        "sme_or_vcse": money(sums["sme_or_vcse"]),
+        "local": money(sums["local"]),
+        "unmatched": money(sums["unmatched"]),
+        "unmatched_payees": sums["unmatched_payees"],
+        "sme_percent": percent(sums["sme"], sums["total"]),
+        "vcse_percent": percent(sums["vcse"], sums["total"]),
+        "sme_or_vcse_percent": share,
+        "local_percent": percent(sums["local"], sums["total"]),
+        "target_percent": str(council.sme_spend_target),
+        "target_met": share is not None and Decimal(share) >= council.sme_spend_target,
+    }
+
+
+def diversity(council, year: int) -> dict | None:
+    """The year's supplier diversity baseline: suppressed aggregates only, never an answer."""
+    campaign = Campaign.objects.filter(council=council, year=year).order_by("-opens_on").first()
+    if campaign is None:
+        return None
+    baseline = campaign.baseline()
+    if baseline is None:
+        return {"title": campaign.title, "open": True}
+    return {"title": campaign.title, "open": False, **{k: _json(v) for k, v in baseline.items()}}
+
+
+def _json(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    return value

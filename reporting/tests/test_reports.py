@@ -1,0 +1,352 @@
+"""Annual reports: figures checked by hand, frozen versions, failure and retry, publishing."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from procurement import services as procurement_services
+from procurement.models import Award, Stage
+from procurement.tests.factories import ProcurementFactory, TenderFactory
+from reporting import figures, services
+from reporting.models import AnnualReport, SpendRow
+from suppliers.tests.factories import SupplierFactory
+from toms.tests.factories import CalculatorFactory, MeasureFactory
+
+pytestmark = pytest.mark.django_db
+TZ = timezone.get_default_timezone()
+
+
+@pytest.fixture(autouse=True)
+def _on_commit(django_capture_on_commit_callbacks):
+    """Builds are queued on commit; run them when each service call returns, as after a real commit."""
+    from contextlib import contextmanager
+
+    global run_commits
+
+    @contextmanager
+    def run_commits():
+        with django_capture_on_commit_callbacks(execute=True):
+            yield
+
+
+def _build(**kwargs):
+    with run_commits():
+        report = services.report_request(**kwargs)
+    report.refresh_from_db()
+    return report
+
+
+def _retry(**kwargs):
+    with run_commits():
+        return services.report_retry(**kwargs)
+
+
+def _at(y, m, d):
+    return datetime.datetime(y, m, d, 12, tzinfo=TZ)
+
+
+@pytest.fixture
+def year_data(council, officer):
+    """FY 2025/26 for Coventry: two awards with commitments, one opt-out, spend with an SME and a VCSE."""
+    economic = council.current_policy.themes.get(name="Economic")
+    jobs = economic.outcomes.get()
+    social = council.current_policy.themes.get(name="Social")
+    volunteering = social.outcomes.create(name="Stronger communities")
+    local_jobs = MeasureFactory(council=council, code="EC1", name="Local jobs", values={2025: "1000"}, outcomes=[jobs])
+    hours = MeasureFactory(
+        council=council, code="SO1", name="Volunteering hours", values={2025: "15"}, outcomes=[volunteering]
+    )
+    calculator = CalculatorFactory(council=council, measures=[local_jobs, hours])
+
+    def awarded(reference, price, quantities, when):
+        procurement = ProcurementFactory(
+            council=council,
+            lead_officer=officer,
+            reference=reference,
+            calculator=calculator,
+            stage=Stage.EVALUATION,
+            opened_at=timezone.now(),
+            opened_by=officer,
+        )
+        procurement.created_at = when
+        procurement.save()
+        tender = TenderFactory(procurement=procurement, price=Decimal(price), submitted_at=when)
+        for measure, qty in quantities.items():
+            value = (Decimal(qty) * measure.proxy_values.get(year=2025).value).quantize(Decimal("0.01"))
+            tender.commitments.create(
+                measure=measure,
+                quantity=Decimal(qty),
+                year=2025,
+                proxy_value=measure.proxy_values.get(year=2025).value,
+                value=value,
+            )
+        procurement_services.contract_award(
+            procurement=procurement,
+            tender=tender,
+            reason="Best",
+            commercially_sensitive=False,
+            by=officer,
+            start_date=when.date(),
+            end_date=when.date().replace(year=2027),
+        )
+        Award.objects.filter(procurement=procurement).update(awarded_at=when)
+        return procurement
+
+    awarded("A", "200000", {local_jobs: "10", hours: "200"}, _at(2025, 6, 1))  # £10,000 + £3,000
+    awarded("B", "300000", {local_jobs: "2"}, _at(2026, 3, 31))  # £2,000
+    awarded("OLD", "100000", {local_jobs: "5"}, _at(2025, 3, 31))  # previous year: £5,000
+    out = ProcurementFactory(
+        council=council,
+        lead_officer=officer,
+        reference="OPT",
+        opted_out=True,
+        estimated_value=Decimal("400000"),
+        price_weight=70,
+        quality_weight=30,
+        social_value_quantitative_weight=0,
+        social_value_qualitative_weight=0,
+        opt_out_justification="Emergency repairs",
+        opt_out_evidence="Explored with market",
+    )
+    out.created_at = _at(2025, 9, 1)
+    out.save()
+    sme = SupplierFactory(name="Small Firm Ltd", headcount=20, postcode="CV1 2AB", companies_house_number="")
+    vcse = SupplierFactory(
+        name="Helping Hands",
+        is_vcse=True,
+        headcount=300,
+        turnover=Decimal("60000000"),
+        balance_sheet_total=Decimal("50000000"),
+        postcode="B1 1AA",
+        companies_house_number="",
+    )
+    big = SupplierFactory(
+        name="Big Corp plc",
+        headcount=900,
+        turnover=Decimal("90000000"),
+        balance_sheet_total=Decimal("70000000"),
+        postcode="LS1 4AP",
+        companies_house_number="",
+    )
+    assert (sme.size_class, vcse.size_class, big.size_class) == ("small", "large", "large")
+    content = (
+        "Body,Date,Transaction Number,Amount,Supplier Name,Expense Type\n"
+        'Coventry City Council,01/05/2025,T1,"£1,000.00",Small Firm Limited,Services\n'
+        "Coventry City Council,02/05/2025,T2,3000,HELPING HANDS,Grants\n"
+        "Coventry City Council,03/05/2025,T3,6000,Big Corp PLC,Works\n"
+        "Coventry City Council,04/05/2025,T4,1000,Nobody We Know,Works\n"
+        "Coventry City Council,04/05/2024,T0,999,Small Firm Ltd,Last year\n"
+    ).encode()
+    _spend_file, problems, _ = services.spend_import(council=council, content=content, filename="spend.csv", by=officer)
+    assert not problems
+    return {"sme": sme, "vcse": vcse, "big": big}
+
+
+def test_a_report_over_known_data_matches_figures_worked_by_hand(council, officer, year_data):
+    report = _build(council=council, year=2025, by=officer)
+    assert report.status == AnnualReport.Status.SUCCEEDED, report.error
+    s = report.figures["sections"]
+    # Committed: awards A and B in 2025/26: £10,000 + £3,000 + £2,000 = £15,000 on £500,000 (3.0%)
+    assert s["committed"]["contracts"] == 2
+    assert s["committed"]["value"] == "15000.00"
+    assert s["committed"]["contract_value"] == "500000.00"
+    assert s["committed"]["percent_of_contract_value"] == "3.0"
+    assert s["committed"]["by_theme"] == [
+        {"theme": "Economic", "value": "12000.00"},
+        {"theme": "Social", "value": "3000.00"},
+    ]
+    assert [m["code"] for m in s["committed"]["by_measure"]] == ["EC1", "SO1"]
+    # Procurements started in the year: A, B and the opt-out; all over £100,000.
+    p = s["procurements"]
+    assert (p["total"], p["considered"], p["above_mandatory"], p["above_compliant"], p["above_opted_out"]) == (
+        3,
+        2,
+        3,
+        2,
+        1,
+    )
+    assert p["opt_outs"][0]["opt_out_justification"] == "Emergency repairs"
+    # Spend in 2025/26: £11,000; SME £1,000, VCSE £3,000 → 36.4% against 25%; local (CV) £1,000.
+    sp = s["spend"]
+    assert (sp["total"], sp["sme"], sp["vcse"], sp["sme_or_vcse"], sp["local"], sp["unmatched"]) == (
+        "11000.00",
+        "1000.00",
+        "3000.00",
+        "4000.00",
+        "1000.00",
+        "1000.00",
+    )
+    assert sp["sme_or_vcse_percent"] == "36.4" and sp["target_met"] is True
+    # The year before: award OLD, £5,000.
+    assert report.figures["previous_year"]["committed"]["value"] == "5000.00"
+
+
+def test_spend_payees_are_matched_by_number_then_name(council, officer, year_data):
+    assert SpendRow.objects.get(transaction_number="T1").supplier == year_data["sme"]
+    assert SpendRow.objects.get(transaction_number="T4").supplier is None
+    year_data["big"].companies_house_number = "00012345"
+    year_data["big"].save()
+    content = (
+        b"Body,Date,Transaction Number,Amount,Supplier Name,Company Number\n"
+        b"CCC,05/05/2025,T9,700,A Different Trading Name,12345\n"
+    )
+    services.spend_import(council=council, content=content, filename="more.csv", by=officer)
+    row = SpendRow.objects.get(transaction_number="T9")
+    assert (row.supplier, row.match) == (year_data["big"], SpendRow.Match.NUMBER)
+
+
+def test_a_spend_file_with_a_bad_row_imports_nothing_and_names_row_and_column(council, officer):
+    content = (
+        b"Body,Date,Transaction Number,Amount,Supplier Name\n"
+        b"CCC,01/05/2025,T1,100,Good Ltd\n"
+        b"CCC,31/02/2025,T2,lots,Bad Ltd\n"
+    )
+    spend_file, problems, _ = services.spend_import(council=council, content=content, filename="s.csv", by=officer)
+    assert spend_file is None
+    assert problems == [
+        "Row 3, column Amount: 'lots' is not an amount of money",
+        "Row 3, column Date: '31/02/2025' is not a date, like 31/03/2026",
+    ]
+    assert not SpendRow.objects.exists()
+
+
+def test_a_missing_column_is_named(council, officer):
+    _, problems, _ = services.spend_import(
+        council=council, content=b"Date,Amount\n01/01/2025,5\n", filename="s.csv", by=officer
+    )
+    assert "Column 'Body' is missing" in problems[0]
+
+
+def test_reimporting_the_same_file_counts_nothing_twice(council, officer, year_data):
+    content = (
+        b"Body,Date,Transaction Number,Amount,Supplier Name,Expense Type\n"
+        b"Coventry City Council,03/05/2025,T3,6000,Big Corp PLC,Works\n"
+    )
+    spend_file, problems, already = services.spend_import(
+        council=council, content=content, filename="again.csv", by=officer
+    )
+    assert (spend_file.rows, already, problems) == (0, 1, [])
+    assert SpendRow.objects.filter(transaction_number="T3").count() == 1
+
+
+def test_a_rebuild_after_an_edit_is_a_new_version_and_the_first_is_unchanged(council, officer, year_data):
+    first = _build(council=council, year=2025, by=officer)
+    first.refresh_from_db()
+    frozen = first.figures
+    SpendRow.objects.filter(transaction_number="T3").update(amount=Decimal("16000"))
+    second = _build(council=council, year=2025, by=officer)
+    second.refresh_from_db()
+    first.refresh_from_db()
+    assert (first.version, second.version) == (1, 2)
+    assert first.figures == frozen
+    assert first.figures["sections"]["spend"]["total"] == "11000.00"
+    assert second.figures["sections"]["spend"]["total"] == "21000.00"
+
+
+def test_a_build_killed_part_way_leaves_nothing_and_can_be_retried(council, officer, year_data, monkeypatch):
+    def explode(council, year):
+        raise RuntimeError("worker killed mid-build")
+
+    original = services.SECTIONS
+    monkeypatch.setattr(services, "SECTIONS", [original[0], ("spend", "Spend", explode), *original[2:]])
+    report = _build(council=council, year=2025, by=officer)
+    assert report.status == AnnualReport.Status.FAILED
+    assert report.figures is None
+    assert "worker killed mid-build" in report.error
+    monkeypatch.setattr(services, "SECTIONS", original)
+    _retry(report=report, by=officer)
+    report.refresh_from_db()
+    assert (report.status, report.version, report.attempts) == (AnnualReport.Status.SUCCEEDED, 1, 2)
+    assert report.figures["sections"]["spend"]["total"] == "11000.00"
+
+
+def test_only_one_build_per_council_and_year_runs_at_once(council, officer):
+    AnnualReport.objects.create(
+        council=council, year=2025, version=1, status=AnnualReport.Status.RUNNING, started_at=timezone.now()
+    )
+    with pytest.raises(ValidationError, match="already being built"):
+        _build(council=council, year=2025, by=officer)
+
+
+def test_a_build_whose_worker_died_is_failed_and_retryable(council, officer):
+    stale = AnnualReport.objects.create(
+        council=council,
+        year=2025,
+        version=1,
+        status=AnnualReport.Status.RUNNING,
+        started_at=timezone.now() - datetime.timedelta(hours=2),
+    )
+    report = _build(council=council, year=2025, by=officer)
+    stale.refresh_from_db()
+    assert stale.status == AnnualReport.Status.FAILED and "worker was lost" in stale.error
+    assert report.version == 2
+
+
+def test_cabinet_members_see_published_reports_only(client, council, officer, cabinet_member, year_data):
+    report = _build(council=council, year=2025, by=officer)
+    client.force_login(cabinet_member)
+    assert client.get(report.get_absolute_url()).status_code == 404
+    services.report_publish(report=AnnualReport.objects.get(pk=report.pk), by=officer)
+    response = client.get(report.get_absolute_url())
+    assert response.status_code == 200
+    assert "£15,000.00" in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_command_builds_a_report(council, officer, year_data, capsys):
+    call_command("annual_report", "--council", council.slug, "--year", "2025")
+    assert "£15000.00 committed in 2 contracts" in capsys.readouterr().out
+
+
+def test_the_year_end_schedule_builds_last_years_report_on_1_may(council, year_data):
+    from reporting.tasks import build_reports_after_year_end
+
+    assert build_reports_after_year_end("2026-04-01") == []
+    with run_commits():
+        [report_id] = build_reports_after_year_end("2026-05-01")
+    assert AnnualReport.objects.get(pk=report_id).year == 2025
+    assert build_reports_after_year_end("2026-05-01") == []  # already built
+
+
+def test_downloads_carry_the_same_figures(client, council, officer, year_data):
+    import io
+
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    report = _build(council=council, year=2025, by=officer)
+    client.force_login(officer)
+    url = lambda fmt: reverse("report_download", kwargs={"council": council.slug, "pk": report.pk, "fmt": fmt})  # noqa: E731
+    csv_text = client.get(url("csv")).content.decode("utf-8-sig")
+    assert "Social value committed" in csv_text and "£15,000.00" in csv_text
+    book = load_workbook(io.BytesIO(client.get(url("xlsx")).content))
+    values = [c.value for row in book.active.iter_rows() for c in row]
+    assert "£15,000.00" in values
+    pdf = PdfReader(io.BytesIO(client.get(url("pdf")).content))
+    text = " ".join(page.extract_text() for page in pdf.pages)
+    assert "£15,000.00" in text and "36.4%" in text
+    root = pdf.trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"]) and "/StructTreeRoot" in root  # tagged for accessibility
+    assert root["/Lang"] == "en-GB"
+
+
+@pytest.mark.parametrize("count", [2, 20])
+def test_the_report_page_runs_a_fixed_number_of_queries(client, council, officer, count, django_assert_num_queries):
+    for year in range(2025 - count + 1, 2026):
+        AnnualReport.objects.create(council=council, year=year, version=1, status="succeeded")
+    client.force_login(officer)
+    # savepoint, session, user, council, roles, stale-build check, reports, supplier nav check, release
+    with django_assert_num_queries(9):
+        response = client.get(reverse("report_list", kwargs={"council": council.slug}))
+    assert len(response.context["reports"]) == count
+
+
+def test_figures_use_the_councils_financial_year(council):
+    council.financial_year_start_month = 1
+    start, end = figures.year_bounds(council, 2025)
+    assert (start.month, end.year) == (1, 2026)

@@ -16,7 +16,7 @@ from socialvalue.access import council_view
 from socialvalue.formatting import financial_year
 from socialvalue.models import Role, User
 
-from . import diversity, services
+from . import diversity, questions, services
 from .access import diversity_view
 from .forms import CampaignForm, CouncilInvitationForm, DiversityAccessForm, DiversitySettingsForm
 from .models import (
@@ -30,7 +30,7 @@ from .models import (
     Supplier,
     SupplierCouncil,
 )
-from .views import _answer_rows, add_errors
+from .views import add_errors
 
 PAGE_SIZE = 50
 MANAGERS = (Role.COUNCIL_ADMIN, Role.PROCUREMENT_OFFICER)
@@ -323,7 +323,7 @@ def campaign_response_detail(request, council, pk, response):
             "council": council,
             "campaign": campaign,
             "response": answer,
-            "rows": _answer_rows(campaign, answer.answers),
+            "rows": questions.answer_rows(campaign.questions, answer.answers),
             "back": reverse("campaign_responses", kwargs={"council": council.slug, "pk": campaign.pk}),
         },
     )

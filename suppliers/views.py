@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from socialvalue.models import Council
 
-from . import services, sizing
+from . import questions, services, sizing
 from .access import supplier_view
 from .forms import (
     AccountForm,
@@ -319,34 +319,6 @@ def _own_response(request, supplier, campaign):
     return CampaignResponse.objects.visible_to(request.user).filter(campaign=campaign, supplier=supplier).first()
 
 
-def _answer_rows(campaign, answers):
-    """(question, answer) pairs to show, from the question set the campaign was issued with."""
-    schema = campaign.questions
-    labels = {a["key"]: a["label"] for a in schema["answers"]}
-    rows = []
-    for characteristic in schema["characteristics"]:
-        for dimension in schema["dimensions"]:
-            key = f"{dimension['key']}__{characteristic['key']}"
-            rows.append(
-                (
-                    dimension["question"].format(group=characteristic["group"]),
-                    labels.get(answers.get(key), "Not answered"),
-                )
-            )
-    barriers = {b["key"]: b["label"] for b in schema["barriers"]}
-    rows.append(
-        (
-            "What makes it hard to tender",
-            ", ".join(barriers[k] for k in answers.get("barriers", []) if k in barriers) or "None chosen",
-        )
-    )
-    rows.append(("Anything else that makes tendering hard", answers.get("barriers_other") or "Nothing given"))
-    rows.append(("What the council could do", answers.get("council_could_do") or "Nothing given"))
-    mtb = {o["key"]: o["label"] for o in schema["meet_the_buyer"]}
-    rows.append(("Interested in Meet the Buyer events", mtb.get(answers.get("meet_the_buyer"), "Not answered")))
-    return rows
-
-
 @supplier_view()
 def questionnaire(request, supplier, campaign):
     campaign = _campaign_for(request, supplier, campaign)
@@ -358,7 +330,7 @@ def questionnaire(request, supplier, campaign):
             "supplier": supplier,
             "campaign": campaign,
             "response": response,
-            "rows": _answer_rows(campaign, response.answers) if response else None,
+            "rows": questions.answer_rows(campaign.questions, response.answers) if response else None,
             "is_open": campaign.is_open(),
             "status": campaign.status(),
             "back": reverse("supplier_home"),

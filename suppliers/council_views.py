@@ -18,7 +18,13 @@ from socialvalue.models import Role, User
 
 from . import diversity, questions, services
 from .access import diversity_view
-from .forms import CampaignForm, CouncilInvitationForm, DiversityAccessForm, DiversitySettingsForm
+from .forms import (
+    CampaignForm,
+    CouncilInvitationForm,
+    DiversityAccessForm,
+    DiversitySettingsForm,
+    SupplierFilterForm,
+)
 from .models import (
     Campaign,
     CampaignEmail,
@@ -54,6 +60,8 @@ def supplier_list(request, council):
             Prefetch("council_links", queryset=SupplierCouncil.objects.filter(council=council), to_attr="links_here")
         )
     )
+    filters = SupplierFilterForm(request.GET or None)
+    suppliers = filters.apply(suppliers, council)
     page = _page(request, suppliers)
     areas = council.postcode_areas
     rows = [
@@ -71,6 +79,7 @@ def supplier_list(request, council):
             "council": council,
             "page": page,
             "rows": rows,
+            "filters": filters,
             "can_invite": request.user.has_council_role(council, *MANAGERS),
         },
     )

@@ -26,6 +26,7 @@ from .models import Campaign, CampaignRecipient, CampaignResponse, Supplier, Sup
 
 User = get_user_model()
 REGISTRATION = "supplier_registration"
+RESEND_INTERVAL_SECONDS = 60
 
 
 def add_errors(form, exc: ValidationError):
@@ -251,8 +252,14 @@ def register_check_email(request):
     if user is None:
         return redirect("register_start")
     if request.method == "POST":
-        send_verification_email.delay(user.pk)
-        messages.success(request, f"We have sent the link to {user.email} again.")
+        # At most one resend a minute, so the button cannot be used to flood someone's inbox.
+        now = timezone.now().timestamp()
+        if now - request.session.get("verification_resent_at", 0) < RESEND_INTERVAL_SECONDS:
+            messages.error(request, "We sent the link less than a minute ago. Check your email, or try again shortly.")
+        else:
+            request.session["verification_resent_at"] = now
+            send_verification_email.delay(user.pk)
+            messages.success(request, f"We have sent the link to {user.email} again.")
         return redirect("register_check_email")
     return render(request, "suppliers/register_check_email.html", {"pending": user})
 

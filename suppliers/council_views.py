@@ -193,7 +193,9 @@ def campaign_detail(request, council, pk):
         CampaignRecipient.objects.visible_to(request.user)
         .filter(campaign=campaign)
         .with_status()
-        .prefetch_related(Prefetch("emails", queryset=CampaignEmail.objects.filter(sent_at__isnull=False)))
+        .prefetch_related(
+            Prefetch("emails", queryset=CampaignEmail.objects.visible_to(request.user).filter(sent_at__isnull=False))
+        )
         .order_by("supplier__name", "pk")
     )
     totals = CampaignRecipient.objects.filter(campaign=campaign).aggregate(

@@ -52,7 +52,10 @@ def supplier_home(request):
         Supplier.objects.visible_to(request.user)
         .acting_for(request.user)
         .prefetch_related(
-            Prefetch("members", queryset=SupplierMember.objects.select_related("user").order_by("user__email"))
+            Prefetch(
+                "members",
+                queryset=SupplierMember.objects.visible_to(request.user).select_related("user").order_by("user__email"),
+            )
         )
     )
     if not suppliers:

@@ -16,9 +16,15 @@ from socialvalue.access import council_view
 from socialvalue.formatting import financial_year
 from socialvalue.models import Role, User
 
-from . import diversity, services
+from . import diversity, questions, services
 from .access import diversity_view
-from .forms import CampaignForm, CouncilInvitationForm, DiversityAccessForm, DiversitySettingsForm
+from .forms import (
+    CampaignForm,
+    CouncilInvitationForm,
+    DiversityAccessForm,
+    DiversitySettingsForm,
+    SupplierFilterForm,
+)
 from .models import (
     Campaign,
     CampaignEmail,
@@ -30,7 +36,7 @@ from .models import (
     Supplier,
     SupplierCouncil,
 )
-from .views import _answer_rows, add_errors
+from .views import add_errors
 
 PAGE_SIZE = 50
 MANAGERS = (Role.COUNCIL_ADMIN, Role.PROCUREMENT_OFFICER)
@@ -54,6 +60,8 @@ def supplier_list(request, council):
             Prefetch("council_links", queryset=SupplierCouncil.objects.filter(council=council), to_attr="links_here")
         )
     )
+    filters = SupplierFilterForm(request.GET or None)
+    suppliers = filters.apply(suppliers, council)
     page = _page(request, suppliers)
     areas = council.postcode_areas
     rows = [
@@ -71,6 +79,7 @@ def supplier_list(request, council):
             "council": council,
             "page": page,
             "rows": rows,
+            "filters": filters,
             "can_invite": request.user.has_council_role(council, *MANAGERS),
         },
     )
@@ -184,7 +193,9 @@ def campaign_detail(request, council, pk):
         CampaignRecipient.objects.visible_to(request.user)
         .filter(campaign=campaign)
         .with_status()
-        .prefetch_related(Prefetch("emails", queryset=CampaignEmail.objects.filter(sent_at__isnull=False)))
+        .prefetch_related(
+            Prefetch("emails", queryset=CampaignEmail.objects.visible_to(request.user).filter(sent_at__isnull=False))
+        )
         .order_by("supplier__name", "pk")
     )
     totals = CampaignRecipient.objects.filter(campaign=campaign).aggregate(
@@ -323,7 +334,7 @@ def campaign_response_detail(request, council, pk, response):
             "council": council,
             "campaign": campaign,
             "response": answer,
-            "rows": _answer_rows(campaign, answer.answers),
+            "rows": questions.answer_rows(campaign.questions, answer.answers),
             "back": reverse("campaign_responses", kwargs={"council": council.slug, "pk": campaign.pk}),
         },
     )

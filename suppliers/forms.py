@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from socialvalue.forms import GovukForm
 from socialvalue.models import Council
 
-from . import validators
+from . import sizing, validators
 from .models import MAX_HEADCOUNT, Campaign, DiversitySettings, OrganisationType, Supplier, TargetGroup
 
 
@@ -303,6 +303,39 @@ class ColleagueInvitationForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper("Send invitation")
+
+
+class SupplierFilterForm(forms.Form):
+    """The side panel of filters on the council's supplier list (JOURNEYS.md: checkboxes)."""
+
+    size = forms.MultipleChoiceField(
+        label="Size", choices=sizing.SizeClass.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    local = forms.BooleanField(label="Local only", required=False)
+    sme_or_vcse = forms.BooleanField(label="SMEs, social enterprises and VCSEs only", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.layout = Layout(
+            Field.checkboxes("size", legend_size=Size.SMALL, small=True),
+            Field.checkbox("local", small=True),
+            Field.checkbox("sme_or_vcse", small=True),
+        )
+        self.helper.add_input(Submit("apply", "Apply filters", css_class="govuk-button--secondary"))
+
+    def apply(self, suppliers, council):
+        if not self.is_valid():
+            return suppliers
+        data = self.cleaned_data
+        if data["size"]:
+            suppliers = suppliers.filter(size_class__in=data["size"])
+        if data["local"]:
+            suppliers = suppliers.local_to(council)
+        if data["sme_or_vcse"]:
+            suppliers = suppliers.sme_or_vcse()
+        return suppliers
 
 
 class CampaignForm(forms.ModelForm):

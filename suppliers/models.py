@@ -160,6 +160,8 @@ class Supplier(models.Model):
         errors = {}
         if self.organisation_type == OrganisationType.COMPANY and not self.companies_house_number:
             errors["companies_house_number"] = "Enter your Companies House number: every limited company has one"
+        # The type implies the flag reports count (NELC's SME and VCSE target); the flags also
+        # cover a company that is a social enterprise (a CIC) or a VCSE.
         if self.organisation_type == OrganisationType.CHARITY:
             self.is_vcse = True
         if self.organisation_type == OrganisationType.SOCIAL_ENTERPRISE:
@@ -188,6 +190,16 @@ class Supplier(models.Model):
         return bool(self.postcode_area) and self.postcode_area in council.postcode_areas
 
 
+class SupplierMemberQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The people of organisations you act for; councils see organisations, not their people."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(supplier__in=Supplier.objects.acting_for(user))
+
+
 class SupplierMember(models.Model):
     """A user acting for a supplier organisation; a supplier admin may invite colleagues."""
 
@@ -196,6 +208,7 @@ class SupplierMember(models.Model):
     is_admin = models.BooleanField("supplier admin", default=False)
 
     history = HistoricalRecords()
+    objects = SupplierMemberQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["supplier", "user"], name="unique_supplier_member")]
@@ -484,6 +497,11 @@ class CampaignRecipient(models.Model):
         return f"{self.campaign} → {self.supplier}"
 
 
+class CampaignEmailQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(recipient__in=CampaignRecipient.objects.visible_to(user))
+
+
 class CampaignEmail(models.Model):
     """One email of a kind to one recipient; the unique constraint makes sending idempotent."""
 
@@ -495,6 +513,8 @@ class CampaignEmail(models.Model):
     recipient = models.ForeignKey(CampaignRecipient, on_delete=models.CASCADE, related_name="emails")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CampaignEmailQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["recipient", "kind"], name="one_campaign_email_per_kind")]

@@ -68,9 +68,9 @@ QUESTION_SETS = {
 CURRENT_VERSION = max(QUESTION_SETS)
 
 
-def question_set(version: int = CURRENT_VERSION) -> dict:
-    """A copy of an issued question set, safe to store on a campaign."""
-    return copy.deepcopy(QUESTION_SETS[version])
+def question_set(version: int | None = None) -> dict:
+    """A copy of an issued question set (the current one by default), safe to store on a campaign."""
+    return copy.deepcopy(QUESTION_SETS[version or CURRENT_VERSION])
 
 
 def answer_key(dimension: str, characteristic: str) -> str:
@@ -104,3 +104,30 @@ def validate_answers(schema: dict, data: dict) -> dict:
         raise ValueError("Say whether you are interested in Meet the Buyer events")
     cleaned["meet_the_buyer"] = data["meet_the_buyer"]
     return cleaned
+
+
+def answer_rows(schema: dict, answers: dict) -> list[tuple[str, str]]:
+    """(question, answer) pairs to show, worded as in the question set the answers were given to."""
+    labels = {a["key"]: a["label"] for a in schema["answers"]}
+    rows = []
+    for characteristic in schema["characteristics"]:
+        for dimension in schema["dimensions"]:
+            key = f"{dimension['key']}__{characteristic['key']}"
+            rows.append(
+                (
+                    dimension["question"].format(group=characteristic["group"]),
+                    labels.get(answers.get(key), "Not answered"),
+                )
+            )
+    barriers = {b["key"]: b["label"] for b in schema["barriers"]}
+    rows.append(
+        (
+            "What makes it hard to tender",
+            ", ".join(barriers[k] for k in answers.get("barriers", []) if k in barriers) or "None chosen",
+        )
+    )
+    rows.append(("Anything else that makes tendering hard", answers.get("barriers_other") or "Nothing given"))
+    rows.append(("What the council could do", answers.get("council_could_do") or "Nothing given"))
+    mtb = {o["key"]: o["label"] for o in schema["meet_the_buyer"]}
+    rows.append(("Interested in Meet the Buyer events", mtb.get(answers.get("meet_the_buyer"), "Not answered")))
+    return rows

@@ -273,7 +273,7 @@ def campaign_create(
         closes_on=closes_on,
         target_group=target_group,
         question_set_version=questions.CURRENT_VERSION,
-        questions=questions.question_set(),
+        questions=questions.question_set(questions.CURRENT_VERSION),
         privacy_notice=notice,
         created_by=by,
     )

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from socialvalue.models import Council
 
-from . import services, sizing
+from . import questions, services, sizing
 from .access import supplier_view
 from .forms import (
     AccountForm,
@@ -26,6 +26,7 @@ from .models import Campaign, CampaignRecipient, CampaignResponse, Supplier, Sup
 
 User = get_user_model()
 REGISTRATION = "supplier_registration"
+RESEND_INTERVAL_SECONDS = 60
 
 
 def add_errors(form, exc: ValidationError):
@@ -51,7 +52,10 @@ def supplier_home(request):
         Supplier.objects.visible_to(request.user)
         .acting_for(request.user)
         .prefetch_related(
-            Prefetch("members", queryset=SupplierMember.objects.select_related("user").order_by("user__email"))
+            Prefetch(
+                "members",
+                queryset=SupplierMember.objects.visible_to(request.user).select_related("user").order_by("user__email"),
+            )
         )
     )
     if not suppliers:
@@ -251,8 +255,14 @@ def register_check_email(request):
     if user is None:
         return redirect("register_start")
     if request.method == "POST":
-        send_verification_email.delay(user.pk)
-        messages.success(request, f"We have sent the link to {user.email} again.")
+        # At most one resend a minute, so the button cannot be used to flood someone's inbox.
+        now = timezone.now().timestamp()
+        if now - request.session.get("verification_resent_at", 0) < RESEND_INTERVAL_SECONDS:
+            messages.error(request, "We sent the link less than a minute ago. Check your email, or try again shortly.")
+        else:
+            request.session["verification_resent_at"] = now
+            send_verification_email.delay(user.pk)
+            messages.success(request, f"We have sent the link to {user.email} again.")
         return redirect("register_check_email")
     return render(request, "suppliers/register_check_email.html", {"pending": user})
 
@@ -319,34 +329,6 @@ def _own_response(request, supplier, campaign):
     return CampaignResponse.objects.visible_to(request.user).filter(campaign=campaign, supplier=supplier).first()
 
 
-def _answer_rows(campaign, answers):
-    """(question, answer) pairs to show, from the question set the campaign was issued with."""
-    schema = campaign.questions
-    labels = {a["key"]: a["label"] for a in schema["answers"]}
-    rows = []
-    for characteristic in schema["characteristics"]:
-        for dimension in schema["dimensions"]:
-            key = f"{dimension['key']}__{characteristic['key']}"
-            rows.append(
-                (
-                    dimension["question"].format(group=characteristic["group"]),
-                    labels.get(answers.get(key), "Not answered"),
-                )
-            )
-    barriers = {b["key"]: b["label"] for b in schema["barriers"]}
-    rows.append(
-        (
-            "What makes it hard to tender",
-            ", ".join(barriers[k] for k in answers.get("barriers", []) if k in barriers) or "None chosen",
-        )
-    )
-    rows.append(("Anything else that makes tendering hard", answers.get("barriers_other") or "Nothing given"))
-    rows.append(("What the council could do", answers.get("council_could_do") or "Nothing given"))
-    mtb = {o["key"]: o["label"] for o in schema["meet_the_buyer"]}
-    rows.append(("Interested in Meet the Buyer events", mtb.get(answers.get("meet_the_buyer"), "Not answered")))
-    return rows
-
-
 @supplier_view()
 def questionnaire(request, supplier, campaign):
     campaign = _campaign_for(request, supplier, campaign)
@@ -358,7 +340,7 @@ def questionnaire(request, supplier, campaign):
             "supplier": supplier,
             "campaign": campaign,
             "response": response,
-            "rows": _answer_rows(campaign, response.answers) if response else None,
+            "rows": questions.answer_rows(campaign.questions, response.answers) if response else None,
             "is_open": campaign.is_open(),
             "status": campaign.status(),
             "back": reverse("supplier_home"),

@@ -75,8 +75,8 @@ class CampaignFactory(factory.django.DjangoModelFactory):
     opens_on = factory.LazyFunction(lambda: _today() - datetime.timedelta(days=10))
     closes_on = factory.LazyFunction(lambda: _today() + datetime.timedelta(days=20))
     year = factory.LazyAttribute(lambda o: o.opens_on.year if o.opens_on.month >= 4 else o.opens_on.year - 1)
-    question_set_version = questions.CURRENT_VERSION
-    questions = factory.LazyFunction(questions.question_set)
+    question_set_version = factory.LazyFunction(lambda: questions.CURRENT_VERSION)
+    questions = factory.LazyAttribute(lambda o: questions.question_set(o.question_set_version))
     privacy_notice = "We use your answers to understand the diversity of our supply chain."
 
 

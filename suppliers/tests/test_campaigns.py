@@ -184,3 +184,29 @@ def test_campaign_page_tracks_who_has_answered_without_showing_answers(client, o
     assert "1 (50.0%)" in page
     assert "SECRET" not in page
     assert "Individual answers" not in page, "an officer without the grant is not offered individual answers"
+
+
+def test_the_supplier_list_filters_by_size_locality_and_sme_or_vcse(client, officer, council):
+    """NELC's 25% target counts micro, small and medium businesses, social enterprises and VCSEs."""
+    for name, postcode, headcount, vcse in [
+        ("Local Micro", "CV1 1AA", 3, False),
+        ("Far Large", "DN31 1HU", 900, False),
+        ("Far Large Charity", "DN31 1HU", 900, True),
+    ]:
+        SupplierCouncilFactory(
+            council=council,
+            supplier__name=name,
+            supplier__postcode=postcode,
+            supplier__headcount=headcount,
+            supplier__is_vcse=vcse,
+        )
+    client.force_login(officer)
+    url = reverse("supplier_list", kwargs={"council": council.slug})
+
+    def names(query):
+        return [row["supplier"].name for row in client.get(url, query).context["rows"]]
+
+    assert names({}) == ["Far Large", "Far Large Charity", "Local Micro"]
+    assert names({"size": ["micro"]}) == ["Local Micro"]
+    assert names({"local": "on"}) == ["Local Micro"]
+    assert names({"sme_or_vcse": "on"}) == ["Far Large Charity", "Local Micro"]

@@ -5,7 +5,7 @@ PIP := .venv/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format worker beat install install-dev frontend browser migrate demo check-deploy clean
+.PHONY: run test lint format worker beat install install-dev frontend browser system-libs migrate demo check-deploy clean
 
 .venv/bin/python:
 	python3 -m venv .venv
@@ -20,8 +20,8 @@ PORT ?= 8000
 	$(PIP) install --quiet -r requirements-dev.txt
 	touch $@
 
-install: .venv/.installed frontend
-install-dev: .venv/.installed-dev frontend browser
+install: .venv/.installed frontend system-libs
+install-dev: .venv/.installed-dev frontend browser system-libs
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -31,11 +31,17 @@ static/build/main.css: node_modules/.package-lock.json static/scss/main.scss too
 
 frontend: static/build/main.css
 
+APT_INSTALL = DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends
+SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
 # Playwright cannot download a browser here: the tests drive Debian's Chromium.
 browser:
-	@command -v chromium >/dev/null || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; }
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) $(APT_INSTALL) chromium >/dev/null; }
+
+# WeasyPrint (the annual report's PDF) needs Pango and a font from Debian.
+system-libs:
+	@ldconfig -p | grep -q libpangoft2-1.0 && [ -d /usr/share/fonts/truetype/dejavu ] || { \
+	  $(SUDO) apt-get update -qq && $(SUDO) $(APT_INSTALL) libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; }
 
 .env:
 	cp .env.example .env

@@ -51,7 +51,7 @@ def test_an_officer_builds_and_publishes_and_a_cabinet_member_reads_it(
     page.go_back()
     with page.expect_download() as download:
         page.get_by_role("link", name="Download PDF").click()
-    pdf = PdfReader(io.BytesIO(open(download.value.path(), "rb").read()))
+    pdf = PdfReader(io.BytesIO(download.value.path().read_bytes()))
     text = " ".join(p.extract_text() for p in pdf.pages)
     report = AnnualReport.objects.get()
     assert "£15,000.00" in text and "£12,000.00" in text and "36.4%" in text

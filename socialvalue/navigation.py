@@ -29,9 +29,19 @@ def navigation_for(request):
         procurements = reverse("procurement_list", kwargs={"council": council.slug})
         measures = reverse("measure_list", kwargs={"council": council.slug})
         calculators = reverse("calculator_list", kwargs={"council": council.slug})
+        contracts = reverse("contract_list", kwargs={"council": council.slug})
+        attention = reverse("contract_dashboard", kwargs={"council": council.slug})
+        if user.has_council_role(council, Role.CONTRACT_MANAGER):
+            items.append({"text": "Needing attention", "href": attention, "current": path == attention})
         items += [
             {"text": "Dashboard", "href": base, "current": path == base},
             {"text": "Procurements", "href": procurements, "active": path.startswith(procurements)},
+            {
+                "text": "Contracts",
+                "href": contracts,
+                "current": path == contracts,
+                "active": path.startswith(contracts) and path != attention,
+            },
             {"text": "Policy", "href": policy, "active": path.startswith(policy)},
             {"text": "Measures", "href": measures, "current": path == measures, "active": path.startswith(measures)},
             {
@@ -50,4 +60,8 @@ def navigation_for(request):
         opportunities = reverse("opportunity_list")
         items.append({"text": "Your organisation", "href": supplier_home, "current": path == supplier_home})
         items.append({"text": "Opportunities", "href": opportunities, "active": path.startswith(opportunities)})
+        supplier_contracts = reverse("supplier_contract_list")
+        items.append(
+            {"text": "Your contracts", "href": supplier_contracts, "active": path.startswith(supplier_contracts)}
+        )
     return {"council": council, "items": items}

@@ -9,6 +9,7 @@ refuses to start without ``SECRET_KEY``.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -181,6 +182,13 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# `make beat` runs these. Each task is idempotent: rerunning it never repeats its effect.
+CELERY_BEAT_SCHEDULE = {
+    "return-reminders": {
+        "task": "procurement.tasks.send_return_reminders",
+        "schedule": crontab(hour=7, minute=0),  # daily, before the working day starts
+    },
+}
 
 # Content Security Policy (django-csp 4): our own assets only; no inline script.
 CONTENT_SECURITY_POLICY = {

@@ -30,6 +30,7 @@ council_patterns = [
     path("settings/", views.council_settings, name="council_settings"),
     path("settings/edit/", views.council_settings_edit, name="council_settings_edit"),
     path("procurements/", include("procurement.urls")),
+    path("contracts/", include("procurement.contract_urls")),
     path("", include("toms.urls")),
 ]
 
@@ -38,6 +39,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("councils/<slug:council>/", include(council_patterns)),
     path("supplier/opportunities/", include("procurement.supplier_urls")),
+    path("supplier/contracts/", include("procurement.supplier_contract_urls")),
     path("supplier/", include("suppliers.urls")),
     path(
         "accounts/login/",

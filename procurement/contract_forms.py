@@ -194,8 +194,21 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented recipe)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data]
+        return [super().clean(data, initial)]
+
+
 class OcdsUploadForm(forms.Form):
-    files = forms.FileField(
+    files = MultipleFileField(
         label="Release package files (JSON)",
         help_text="One or more OCDS release packages, as downloaded from Contracts Finder",
         widget=MultipleFileInput(attrs={"accept": ".json,application/json"}),
@@ -205,11 +218,11 @@ class OcdsUploadForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
-        self.helper.attrs = {"novalidate": "", "enctype": "multipart/form-data"}
+        self.helper.attrs = {"novalidate": ""}
         self.helper.add_input(Submit("submit", "Import contracts"))
 
     def clean_files(self):
-        files = self.files.getlist("files")
+        files = [f for f in self.cleaned_data["files"] if f]
         if not files:
             raise ValidationError("Choose at least one JSON file")
         if sum(f.size for f in files) > self.MAX_BYTES:
@@ -277,7 +290,7 @@ class ReturnCsvForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
-        self.helper.attrs = {"novalidate": "", "enctype": "multipart/form-data"}
+        self.helper.attrs = {"novalidate": ""}
         self.helper.add_input(Submit("submit", "Upload return"))
 
     def clean_file(self):

@@ -71,6 +71,10 @@ class KpiFactory(factory.django.DjangoModelFactory):
     target_quantity = Decimal("100")
     proxy_value = Decimal("10")
     target_value = factory.LazyAttribute(
-        lambda o: (o.target_quantity * o.proxy_value).quantize(Decimal("0.01")) if o.proxy_value is not None else None
+        lambda o: (
+            (Decimal(o.target_quantity) * Decimal(o.proxy_value)).quantize(Decimal("0.01"))
+            if o.proxy_value is not None
+            else None
+        )
     )
     position = factory.Sequence(lambda n: n)

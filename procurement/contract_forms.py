@@ -92,6 +92,8 @@ class ContractForm(GovukForm):
         help_texts = {"start_date": "For example, 1 April 2026", "end_date": "For example, 31 March 2029"}
 
     def __init__(self, *args, council, **kwargs):
+        instance = kwargs.get("instance")
+        self.submit_label = "Save" if instance is not None and instance.pk else "Add contract"
         super().__init__(*args, **kwargs)
         self.council = council
         self.fields["supplier"].queryset = Supplier.objects.order_by("name")

@@ -130,7 +130,6 @@ def _form_page(request, council, form, title, back, caption=None):
 def contract_create(request, council):
     """Enter a contract that predates the system."""
     form = ContractForm(request.POST or None, council=council)
-    form.submit_label = "Add contract"
     if request.method == "POST" and form.is_valid():
         contract = form.save()
         messages.success(request, "Contract added. Now add its KPIs.")

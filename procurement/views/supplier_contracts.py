@@ -67,7 +67,8 @@ def supplier_contract_list(request):
                 }
             )
     due.sort(key=lambda row: row["due"])
-    corrections = [(c, n) for c in contracts for (cid, n) in sorted(to_correct) if cid == c.pk]
+    by_id = {c.pk: c for c in contracts}
+    corrections = [(by_id[contract_id], number) for contract_id, number in sorted(to_correct)]
     return render(
         request,
         "procurement/supplier_contract_list.html",
@@ -84,7 +85,9 @@ def supplier_contract_detail(request, pk):
         "procurement/supplier_contract_detail.html",
         {
             "contract": contract,
-            "kpis": list(contract.kpis.all()),
+            "kpi_rows": monitoring.kpi_rows(
+                contract, today=today, tolerances=monitoring.tolerances_for(contract.council)
+            ),
             "periods": monitoring.period_rows(contract, list(contract.returns.all()), today=today),
             "today": today,
             "back": reverse("supplier_contract_list"),

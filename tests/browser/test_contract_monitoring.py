@@ -4,6 +4,7 @@ figures and RAG move on the dashboard and the contract page. Real Chromium, axe 
 import datetime
 import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -115,3 +116,69 @@ def test_a_quarterly_return_is_submitted_rejected_corrected_and_counted(
     expect(page.get_by_role("heading", level=2, name="At risk or failing (0)")).to_be_visible()
     expect(page.get_by_role("heading", level=2, name="Returns to verify (0)")).to_be_visible()
     axe("dashboard after verification")
+
+
+SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "ocds" / "contracts-finder-samples"
+
+
+def test_officer_enters_and_imports_contracts_and_supplier_uploads_a_csv(
+    page, sign_in, axe, tmp_path, council, officer, contract_manager, supplier_user
+):
+    sign_in(officer)
+    page.get_by_role("link", name="Contracts", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Contracts")
+    axe("contract register")
+
+    page.get_by_role("link", name="Enter an existing contract").click()
+    page.get_by_role("button", name="Add contract").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    axe("contract form with errors")
+    page.get_by_label("Reference").fill("CCC-2022-007")
+    page.get_by_label("Title").fill("Parks grounds maintenance")
+    page.get_by_label("Supplier", exact=True).select_option(label="Acme Builders Ltd")
+    page.get_by_label("Contract value (£)").fill("5500000")
+    start = timezone.localdate() - datetime.timedelta(days=200)
+    page.get_by_label("Start date").fill(start.isoformat())
+    page.get_by_label("End date").fill((start + datetime.timedelta(days=1000)).isoformat())
+    page.get_by_label("Contract manager").select_option(label=contract_manager.get_full_name())
+    page.get_by_role("button", name="Add contract").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Parks grounds maintenance")
+    expect(page.locator("#kpi-warning")).to_contain_text("Add 3 more")
+    axe("entered contract with the s.52 warning")
+
+    page.get_by_role("link", name="Add a KPI").click()
+    page.get_by_label("What the supplier must deliver").fill("Tonnes of green waste composted")
+    page.get_by_label("Unit", exact=True).fill("tonnes")
+    page.get_by_label("Target over the whole contract").fill("120")
+    page.get_by_role("button", name="Add KPI").click()
+    expect(page.locator("#kpi-warning")).to_contain_text("Add 2 more")
+
+    page.get_by_role("link", name="Contracts", exact=True).click()
+    page.get_by_role("link", name="Import from Contracts Finder").click()
+    axe("import page")
+    files = sorted(SAMPLES.glob("*.json"))[:3]
+    page.get_by_label("Release package files (JSON)").set_input_files([str(f) for f in files])
+    page.get_by_role("button", name="Import contracts").click()
+    expect(page.get_by_role("heading", name="What happened to each release")).to_be_visible()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("3 releases read")
+    axe("import report")
+    _sign_out(page)
+
+    sign_in(supplier_user)
+    page.get_by_role("link", name="Your contracts").click()
+    axe("supplier contracts")
+    page.get_by_role("link", name="CCC-2022-007").click()
+    axe("supplier contract page")
+    page.get_by_role("link", name=re.compile("^Return 1:")).click()
+    page.get_by_role("link", name="Upload the whole return as a CSV file instead").click()
+    axe("CSV upload page")
+    bad = tmp_path / "return.csv"
+    bad.write_text("kpi,quantity,comment\n1,lots,\n")
+    page.get_by_label("CSV file").set_input_files(str(bad))
+    page.get_by_role("button", name="Upload return").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Row 2, column quantity")
+    axe("CSV upload with errors")
+    bad.write_text("kpi,quantity,comment\n1,14,Composted at Whitley depot\n")
+    page.get_by_label("CSV file").set_input_files(str(bad))
+    page.get_by_role("button", name="Upload return").click()
+    expect(page.get_by_label("Quantity delivered for Tonnes of green waste composted")).to_have_value("14")

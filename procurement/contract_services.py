@@ -92,14 +92,24 @@ class Upload:
     kpi_id: int | None = None
 
 
-def _store_evidence(kpi_return, uploads: list[Upload], by) -> list[Evidence]:
-    stored = []
-    lines = {line.kpi_id: line for line in kpi_return.lines.all()}
+@transaction.atomic
+def evidence_attach(*, kpi_return: KpiReturn, by, uploads: list[Upload]) -> list[Evidence]:
+    """Attach evidence files to a return (or one of its lines); the type is read from the content.
+
+    Call it last in a request's transaction: every file is checked before any is written, so a
+    refused file, or an earlier step failing, leaves nothing on disk.
+    """
+    if kpi_return.status == ReturnStatus.VERIFIED:
+        raise ValidationError({"evidence": "This return has been verified: evidence can no longer be added"})
+    checked = []
     for upload in uploads:
         try:
-            kind = evidence_rules.check_evidence(upload.name, upload.data)
+            checked.append((upload, evidence_rules.check_evidence(upload.name, upload.data)))
         except evidence_rules.EvidenceError as exc:
             raise ValidationError({"evidence": str(exc)}) from exc
+    lines = {line.kpi_id: line for line in kpi_return.lines.all()}
+    stored = []
+    for upload, kind in checked:
         item = Evidence(
             kpi_return=kpi_return,
             line=lines.get(upload.kpi_id),
@@ -115,13 +125,10 @@ def _store_evidence(kpi_return, uploads: list[Upload], by) -> list[Evidence]:
 
 
 @transaction.atomic
-def return_save(
-    *, kpi_return: KpiReturn, by, lines: dict[int, tuple[Decimal, str]], evidence: list[Upload] = ()
-) -> KpiReturn:
-    """Save the supplier's figures (KPI id → (quantity, comment)) and evidence files, all or nothing.
+def return_save(*, kpi_return: KpiReturn, by, lines: dict[int, tuple[Decimal, str]]) -> KpiReturn:
+    """Save the supplier's figures (KPI id → (quantity, comment)), all or nothing.
 
-    A corrected line goes back to awaiting verification; the evidence type is checked from the
-    content (``procurement/evidence.py``), never from the name the browser sends.
+    A corrected line goes back to awaiting verification.
     """
     kpi_return = KpiReturn.objects.select_for_update().get(pk=kpi_return.pk)
     editable = _editable_kpis(kpi_return)
@@ -140,7 +147,6 @@ def return_save(
         line.status = LineStatus.PENDING
         line.reason = ""  # the earlier rejection stays in the line's history
         line.save()
-    _store_evidence(kpi_return, list(evidence), by)
     kpi_return.save(update_fields=["updated_at"])
     return kpi_return
 

@@ -256,9 +256,11 @@ def _monitored_contract(council, supplier, supplier_user):
         kpi_return=kpi_return,
         by=supplier_user,
         lines={kpi.pk: (Decimal("5"), "")},
-        evidence=[contract_services.Upload("payroll.pdf", PDF)],
     )
     contract_services.return_submit(kpi_return=kpi_return, by=supplier_user)
+    contract_services.evidence_attach(
+        kpi_return=kpi_return, by=supplier_user, uploads=[contract_services.Upload("payroll.pdf", PDF)]
+    )
     return contract, kpi_return, kpi_return.evidence.get()
 
 

@@ -4,6 +4,7 @@ ratings, reminders and the council's tolerances."""
 import datetime
 import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -194,14 +195,23 @@ def test_evidence_that_claims_to_be_a_pdf_but_is_not_is_refused_and_nothing_save
     assert not Evidence.objects.exists()
 
 
-def test_a_return_cannot_be_submitted_without_every_kpi(client, council, supplier_user):
+def test_a_return_cannot_be_submitted_without_every_kpi(client, council, supplier_user, settings):
     contract = _contract(council, supplier_user)
     first = KpiFactory(contract=contract)
     KpiFactory(contract=contract, name="Local jobs")
     client.force_login(supplier_user)
-    response = client.post(_return_url(contract), {f"quantity_{first.pk}": "12", "action": "submit"})
+    response = client.post(
+        _return_url(contract),
+        {
+            f"quantity_{first.pk}": "12",
+            "evidence": SimpleUploadedFile("payroll.pdf", PDF, "application/pdf"),
+            "action": "submit",
+        },
+    )
     assert "Enter the quantity delivered for Local jobs" in _text(response)
     assert not ReturnLine.objects.exists()  # all or nothing
+    assert not Evidence.objects.exists()
+    assert not list(Path(settings.MEDIA_ROOT).rglob("*"))  # no file left on disk
 
 
 def test_a_future_period_is_not_open_for_returns(client, council, supplier_user):

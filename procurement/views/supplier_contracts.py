@@ -134,9 +134,11 @@ def supplier_return(request, pk, number):
         try:
             with transaction.atomic():  # all or nothing: a bad file or a missing figure saves nothing
                 kpi_return = services.return_open(contract=contract, number=number, today=today)
-                services.return_save(kpi_return=kpi_return, by=request.user, lines=form.lines(), evidence=uploads)
+                services.return_save(kpi_return=kpi_return, by=request.user, lines=form.lines())
                 if submitting:
                     services.return_submit(kpi_return=kpi_return, by=request.user)
+                # Last, so nothing is written to disk unless everything else succeeded.
+                services.evidence_attach(kpi_return=kpi_return, by=request.user, uploads=uploads)
         except ValidationError as exc:
             form_errors_from(form, exc)
         else:

@@ -15,6 +15,7 @@ from suppliers.models import Supplier
 from toms.models import Calculator, Measure
 
 from . import rules
+from .contract_querysets import ContractMonitoringQuerySet
 from .thresholds import threshold_on
 
 PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
@@ -431,7 +432,7 @@ class Award(models.Model):
         return f"{self.procurement.reference} awarded to {self.tender.supplier}"
 
 
-class ContractQuerySet(models.QuerySet):
+class ContractQuerySet(ContractMonitoringQuerySet):
     def visible_to(self, user):
         """Council members see their council's contracts; a supplier sees only its own."""
         if not user.is_authenticated:
@@ -479,6 +480,17 @@ class Contract(models.Model):
     )
     source = models.CharField(max_length=20, choices=ContractSource.choices, default=ContractSource.ENTERED)
     ocid = models.CharField("OCDS identifier", max_length=200, blank=True)
+    description = models.TextField(blank=True)
+    # What the open contracting data said about the supplier and buyer, kept as published so the
+    # supplier record can be enriched from it (SME/VCSE flags feed the NELC 25% spend target).
+    ocds_buyer_name = models.CharField("buyer named in the OCDS data", max_length=300, blank=True)
+    supplier_identifier = models.CharField(max_length=200, blank=True, help_text="Scheme and id, like GB-COH-01234567")
+    supplier_postcode = models.CharField(max_length=20, blank=True)
+    supplier_is_sme = models.BooleanField("supplier is an SME", null=True, blank=True)
+    supplier_is_vcse = models.BooleanField("supplier is a VCSE", null=True, blank=True)
+    ocds_suppliers = models.JSONField(
+        "all suppliers named in the OCDS award", default=list, blank=True, help_text="Frameworks name many"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
@@ -488,11 +500,37 @@ class Contract(models.Model):
         ordering = ["end_date", "reference"]
         constraints = [
             models.UniqueConstraint(fields=["council", "reference"], name="unique_contract_reference"),
-            models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")), name="contract_ends_after_start"),
+            models.UniqueConstraint(
+                fields=["council", "ocid"], condition=~Q(ocid=""), name="one_contract_per_ocid_per_council"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")),
+                name="contract_ends_after_start",
+                violation_error_message="The end date must be on or after the start date",
+            ),
         ]
 
     def __str__(self):
         return f"{self.reference}: {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("contract_detail", kwargs={"council": self.council.slug, "pk": self.pk})
+
+    # Procurement Act 2023 s.52: a contract over £5m needs at least three KPIs.
+    KPI_RULE_ABOVE = Decimal("5000000")
+    KPI_RULE_MINIMUM = 3
+
+    def kpis_short_by(self, kpi_count: int) -> int:
+        """How many KPIs this contract lacks under s.52 (0 when none are needed or it has enough)."""
+        if self.value is None or self.value <= self.KPI_RULE_ABOVE:
+            return 0
+        return max(0, self.KPI_RULE_MINIMUM - kpi_count)
+
+    def periods(self):
+        """The reporting periods, from ``reporting_period_months`` (quarterly by default)."""
+        from .schedule import periods
+
+        return periods(self.start_date, self.end_date, months=self.reporting_period_months)
 
 
 class KpiQuerySet(models.QuerySet):
@@ -522,3 +560,14 @@ class Kpi(models.Model):
 
     def __str__(self):
         return self.name
+
+
+# Contract monitoring: supplier returns, evidence, verification, ratings and remedies.
+from .contract_models import (  # noqa: E402, F401
+    Evidence,
+    KpiReturn,
+    PerformanceRating,
+    RemedialAction,
+    ReminderSent,
+    ReturnLine,
+)

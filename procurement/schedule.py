@@ -40,3 +40,28 @@ def periods(start: datetime.date, end: datetime.date, *, months: int = 3) -> lis
         result.append(Period(p_start, p_end))
         n += 1
     return result
+
+
+# A period's return is due this many days after the period ends. Neither seed council states a
+# deadline; four weeks is the usual contract-management allowance and a council can change it here.
+RETURN_DUE_DAYS = 28
+
+
+def due_date(period: Period, *, days: int = RETURN_DUE_DAYS) -> datetime.date:
+    """When the supplier's return for ``period`` is due."""
+    return period.end + datetime.timedelta(days=days)
+
+
+class Due:
+    NOT_YET = "not_yet"  # the period has not ended
+    DUE_SOON = "due_soon"  # ended; the due date has not passed
+    OVERDUE = "overdue"  # the due date has passed
+
+
+def due_state(period: Period, today: datetime.date, *, days: int = RETURN_DUE_DAYS) -> str:
+    """Where an unsubmitted return for ``period`` stands on ``today``."""
+    if today <= period.end:
+        return Due.NOT_YET
+    if today <= due_date(period, days=days):
+        return Due.DUE_SOON
+    return Due.OVERDUE

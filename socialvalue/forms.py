@@ -70,6 +70,9 @@ class IndicatorForm(GovukForm):
         labels = {"text": "Indicator"}
 
 
+RAG_FIELDS = ("rag_ahead_from", "rag_on_track_from", "rag_at_risk_from")
+
+
 class CouncilSettingsForm(GovukForm):
     class Meta:
         model = Council
@@ -81,6 +84,9 @@ class CouncilSettingsForm(GovukForm):
             "sme_spend_target",
             "financial_year_start_month",
             "local_postcode_areas",
+            "rag_ahead_from",
+            "rag_on_track_from",
+            "rag_at_risk_from",
         ]
         widgets = {"financial_year_start_month": forms.Select(choices=[])}
 
@@ -91,7 +97,7 @@ class CouncilSettingsForm(GovukForm):
         # GOV.UK asks for text inputs with a decimal keyboard, not number inputs, for money.
         for name in ("social_value_mandatory_above", "leadership_approval_above", "cabinet_approval_above"):
             self.fields[name].widget = forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-10"})
-        for name in ("min_social_value_weighting", "sme_spend_target"):
+        for name in ("min_social_value_weighting", "sme_spend_target", *RAG_FIELDS):
             self.fields[name].widget = forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-4"})
 
     def clean_local_postcode_areas(self):

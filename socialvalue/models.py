@@ -167,6 +167,30 @@ class Council(models.Model):
         ],
         help_text="Postcode areas that count as local, separated by commas, like CV, B.",
     )
+    # Contract monitoring RAG: a KPI's pace is delivered ÷ what should have been delivered by now,
+    # as a percentage; these are the lower bounds of each status (procurement/performance.py).
+    rag_ahead_from = models.DecimalField(
+        "ahead of schedule from (% of expected delivery)",
+        max_digits=5,
+        decimal_places=1,
+        default=Decimal("110"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1000"))],
+    )
+    rag_on_track_from = models.DecimalField(
+        "on track from (% of expected delivery)",
+        max_digits=5,
+        decimal_places=1,
+        default=Decimal("90"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1000"))],
+    )
+    rag_at_risk_from = models.DecimalField(
+        "at risk from (% of expected delivery)",
+        max_digits=5,
+        decimal_places=1,
+        default=Decimal("70"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1000"))],
+        help_text="Below this a KPI is failing.",
+    )
     setting_sources = models.JSONField(
         default=dict,
         blank=True,
@@ -193,6 +217,11 @@ class Council(models.Model):
         ):
             raise ValidationError(
                 {"cabinet_approval_above": "Cabinet approval must start at or above the Leadership Team threshold."}
+            )
+        rag = [self.rag_ahead_from, self.rag_on_track_from, self.rag_at_risk_from]
+        if None not in rag and not rag[0] > rag[1] > rag[2]:
+            raise ValidationError(
+                {"rag_on_track_from": "Ahead of schedule must start above on track, and on track above at risk."}
             )
 
     @property

@@ -32,8 +32,10 @@ def navigation_for(request):
 
         # (label, url name, shown to these users); pages under each url mark it active.
         entries = [
+            ("Needing attention", "contract_dashboard", Role.CONTRACT_MANAGER in roles),
             ("Dashboard", "council_dashboard", True),
             ("Procurements", "procurement_list", staff),
+            ("Contracts", "contract_list", staff),
             ("Annual reports", "report_list", True),
             ("Policy", "policy_detail", True),
             ("Measures", "measure_list", staff),
@@ -43,17 +45,20 @@ def navigation_for(request):
             ("Council settings", "council_settings", True),
             ("Change history", "policy_history", Role.COUNCIL_ADMIN in roles),
         ]
-        for text, name, shown in entries:
-            if not shown:
-                continue
-            href = url(name)
-            if name == "council_dashboard":
-                items.append({"text": text, "href": href, "current": path == href})
-            else:
-                items.append({"text": text, "href": href, "current": path == href, "active": path.startswith(href)})
+        shown = [(text, url(name)) for text, name, show in entries if show]
+        # The page belongs to the item with the longest address it starts with (the dashboard is
+        # under contracts/, the council dashboard is everyone's prefix).
+        owner = max((href for _, href in shown if path.startswith(href)), key=len, default=None)
+        items += [
+            {"text": text, "href": href, "current": path == href, "active": href == owner} for text, href in shown
+        ]
     if user.supplier_memberships.exists():
         supplier_home = reverse("supplier_home")
         opportunities = reverse("opportunity_list")
         items.append({"text": "Your organisation", "href": supplier_home, "current": path == supplier_home})
         items.append({"text": "Opportunities", "href": opportunities, "active": path.startswith(opportunities)})
+        supplier_contracts = reverse("supplier_contract_list")
+        items.append(
+            {"text": "Your contracts", "href": supplier_contracts, "active": path.startswith(supplier_contracts)}
+        )
     return {"council": council, "items": items}

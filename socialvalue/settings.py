@@ -186,6 +186,10 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 # Celery beat (`make beat`): daily jobs. Each task is idempotent, so a missed or repeated run is safe.
 CELERY_BEAT_SCHEDULE = {
+    "return-reminders": {
+        "task": "procurement.tasks.send_return_reminders",
+        "schedule": crontab(hour=7, minute=0),  # daily, before the working day starts
+    },
     "diversity-questionnaire-emails": {
         "task": "suppliers.tasks.send_due_campaign_emails",
         "schedule": crontab(hour=9, minute=0),

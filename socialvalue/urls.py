@@ -31,6 +31,7 @@ council_patterns = [
     path("settings/edit/", views.council_settings_edit, name="council_settings_edit"),
     path("procurements/", include("procurement.urls")),
     path("reports/", include("reporting.urls")),
+    path("contracts/", include("procurement.contract_urls")),
     path("", include("toms.urls")),
     path("", include("suppliers.council_urls")),
 ]
@@ -40,6 +41,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("councils/<slug:council>/", include(council_patterns)),
     path("supplier/opportunities/", include("procurement.supplier_urls")),
+    path("supplier/contracts/", include("procurement.supplier_contract_urls")),
     path("supplier/", include("suppliers.urls")),
     path(
         "accounts/login/",

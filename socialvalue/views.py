@@ -256,6 +256,9 @@ def council_settings(request, council):
         "sme_spend_target": percent(council.sme_spend_target),
         "financial_year_start_month": month_name(council.financial_year_start_month),
         "local_postcode_areas": council.local_postcode_areas or "None set",
+        "rag_ahead_from": percent(council.rag_ahead_from),
+        "rag_on_track_from": percent(council.rag_on_track_from),
+        "rag_at_risk_from": percent(council.rag_at_risk_from),
     }
     rows = [
         (Council._meta.get_field(name).verbose_name, value, council.setting_sources.get(name))

@@ -5,10 +5,14 @@ access is decided on purpose for each new page. Outsiders (another council, a su
 on council pages, so they learn nothing about what exists; members without the role get 403.
 """
 
+from decimal import Decimal
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from conftest import ROLE_FIXTURES
+from procurement.tests.factories import ContractFactory, KpiFactory
+from suppliers.tests.factories import SupplierFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -81,6 +85,8 @@ SUPPLIER_ONLY = {
     "supplier_user": 200,
 }
 EVERYONE = dict.fromkeys(ROLE_FIXTURES, 200)
+CONTRACT_STAFF = {**OFFICERS_ONLY, "contract_manager": 200}  # admins, procurement officers, contract managers
+CONTRACT_MANAGERS = {**ADMIN_ONLY, "contract_manager": 200}  # contract managers and council admins verify and rate
 
 
 def _theme(ctx):
@@ -129,6 +135,10 @@ def _toms(ctx):
         calculator = CalculatorFactory(council=ctx["council"], measures=[measure])
         ctx["toms"] = {"measure": measure, "calculator": calculator, "job": ImportJobFactory(council=ctx["council"])}
     return ctx["toms"]
+
+
+def _contract(ctx):
+    return {"council": ctx["council"].slug, "pk": ctx["contract"].pk}
 
 
 def _council_pk(kind):
@@ -291,6 +301,27 @@ MATRIX = {
     "calculator_detail": ("get", _council_pk("calculator"), READ),
     "calculator_edit": ("get", _council_pk("calculator"), ADMIN_ONLY),
     "calculator_result": ("get", _council_pk("calculator"), READ),
+    # Contract monitoring (issue 6): council members read; staff change the register; managers verify.
+    "contract_list": ("get", lambda c: {"council": c["council"].slug}, READ),
+    "contract_dashboard": ("get", lambda c: {"council": c["council"].slug}, READ),
+    "contract_create": ("get", lambda c: {"council": c["council"].slug}, CONTRACT_STAFF),
+    "contract_import": ("get", lambda c: {"council": c["council"].slug}, CONTRACT_STAFF),
+    "contract_detail": ("get", lambda c: _contract(c), READ),
+    "contract_edit": ("get", lambda c: _contract(c), CONTRACT_STAFF),
+    "kpi_add": ("get", lambda c: _contract(c), CONTRACT_STAFF),
+    "return_verify": ("get", lambda c: {**_contract(c), "return_pk": c["kpi_return"].pk}, CONTRACT_MANAGERS),
+    "rating_add": ("get", lambda c: _contract(c), CONTRACT_MANAGERS),
+    "remedy_add": ("get", lambda c: _contract(c), CONTRACT_MANAGERS),
+    "evidence_download": ("get", lambda c: {**_contract(c), "evidence_pk": c["evidence"].pk}, READ),
+    "supplier_contract_list": ("get", lambda c: {}, SUPPLIERS_ONLY),
+    "supplier_contract_detail": ("get", lambda c: {"pk": c["contract"].pk}, SUPPLIERS_ONLY),
+    "supplier_return": ("get", lambda c: {"pk": c["contract"].pk, "number": 1}, SUPPLIERS_ONLY),
+    "supplier_return_upload": ("get", lambda c: {"pk": c["contract"].pk, "number": 1}, SUPPLIERS_ONLY),
+    "supplier_evidence": (
+        "get",
+        lambda c: {"pk": c["contract"].pk, "evidence_pk": c["evidence"].pk},
+        SUPPLIERS_ONLY,
+    ),
     "supplier_home": (
         "get",
         lambda c: {},
@@ -392,6 +423,8 @@ def ctx(council, other_council, request):
     supplier = users["supplier_user"].supplier_memberships.get().supplier
     TenderFactory(procurement=open_procurement, supplier=supplier)
     opened_tender, awarded = _evaluated_procurements(council, users["officer"])
+    contract, kpi_return, evidence = _monitored_contract(council, supplier, users["supplier_user"])
+    other_supplier = SupplierFactory(name="Someone Else Ltd")
     return {
         "opened_tender": opened_tender,
         "awarded": awarded,
@@ -400,7 +433,56 @@ def ctx(council, other_council, request):
         "users": users,
         "procurement": procurement,
         "open_procurement": open_procurement,
+        "contract": contract,
+        "kpi_return": kpi_return,
+        "evidence": evidence,
+        "other_contract": ContractFactory(council=council, supplier=other_supplier),
     }
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _monitored_contract(council, supplier, supplier_user):
+    """A contract of supplier_user's organisation with a KPI and a submitted return carrying a PDF."""
+    from procurement import contract_services
+
+    contract = ContractFactory(council=council, supplier=supplier)
+    kpi = KpiFactory(contract=contract)
+    kpi_return = contract_services.return_open(contract=contract, number=1)
+    contract_services.return_save(
+        kpi_return=kpi_return,
+        by=supplier_user,
+        lines={kpi.pk: (Decimal("5"), "")},
+    )
+    contract_services.return_submit(kpi_return=kpi_return, by=supplier_user)
+    contract_services.evidence_attach(
+        kpi_return=kpi_return, by=supplier_user, uploads=[contract_services.Upload("payroll.pdf", PDF)]
+    )
+    return contract, kpi_return, kpi_return.evidence.get()
+
+
+def test_a_supplier_cannot_reach_another_suppliers_contract(client, ctx):
+    """Isolation: every supplier contract page of someone else's contract is 404, and nothing is saved."""
+    client.force_login(ctx["users"]["supplier_user"])
+    pk = ctx["other_contract"].pk
+    for name, kwargs in [
+        ("supplier_contract_detail", {"pk": pk}),
+        ("supplier_return", {"pk": pk, "number": 1}),
+        ("supplier_return_upload", {"pk": pk, "number": 1}),
+        ("supplier_evidence", {"pk": pk, "evidence_pk": ctx["evidence"].pk}),
+    ]:
+        assert client.get(reverse(name, kwargs=kwargs)).status_code == 404, name
+    response = client.post(reverse("supplier_return", kwargs={"pk": pk, "number": 1}), {"action": "submit"})
+    assert response.status_code == 404
+    assert not ctx["other_contract"].returns.exists()
+    assert ctx["other_contract"].reference not in client.get(reverse("supplier_contract_list")).content.decode()
+
+
+def test_a_council_cannot_reach_another_councils_contract_through_its_own_slug(client, ctx, other_council_officer):
+    client.force_login(other_council_officer)
+    url = reverse("contract_detail", kwargs={"council": ctx["other_council"].slug, "pk": ctx["contract"].pk})
+    assert client.get(url).status_code == 404
 
 
 @pytest.mark.parametrize("role", ROLE_FIXTURES)

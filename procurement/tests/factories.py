@@ -4,7 +4,7 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from procurement.models import Category, Procurement, Stage, Tender
+from procurement.models import Category, Contract, ContractSource, Kpi, Procurement, Stage, Tender
 from socialvalue.tests.factories import CouncilFactory, UserFactory
 from suppliers.tests.factories import SupplierFactory
 from toms.tests.factories import CalculatorFactory, MeasureFactory
@@ -41,3 +41,40 @@ class TenderFactory(factory.django.DjangoModelFactory):
     supplier = factory.SubFactory(SupplierFactory)
     price = Decimal("240000")
     social_value_response = "We will recruit locally and train apprentices."
+
+
+class ContractFactory(factory.django.DjangoModelFactory):
+    """A contract entered by hand, a year into its three years by default."""
+
+    class Meta:
+        model = Contract
+
+    council = factory.SubFactory(CouncilFactory)
+    supplier = factory.SubFactory(SupplierFactory)
+    reference = factory.Sequence(lambda n: f"C-{n:05d}")
+    title = factory.Sequence(lambda n: f"Highways maintenance {n}")
+    value = Decimal("1000000")
+    start_date = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=365))
+    end_date = factory.LazyAttribute(lambda o: o.start_date + datetime.timedelta(days=3 * 365))
+    source = ContractSource.ENTERED
+
+
+class KpiFactory(factory.django.DjangoModelFactory):
+    """A KPI with a £ value: 100 weeks at £10 a week unless told otherwise."""
+
+    class Meta:
+        model = Kpi
+
+    contract = factory.SubFactory(ContractFactory)
+    name = factory.Sequence(lambda n: f"Apprenticeship weeks {n}")
+    unit = "weeks"
+    target_quantity = Decimal("100")
+    proxy_value = Decimal("10")
+    target_value = factory.LazyAttribute(
+        lambda o: (
+            (Decimal(o.target_quantity) * Decimal(o.proxy_value)).quantize(Decimal("0.01"))
+            if o.proxy_value is not None
+            else None
+        )
+    )
+    position = factory.Sequence(lambda n: n)

@@ -8,6 +8,9 @@ from socialvalue.tests.factories import IndicatorFactory, OutcomeFactory, ThemeF
 
 pytestmark = pytest.mark.django_db
 
+# Contract monitoring RAG tolerances (issue 6), required on the settings form.
+RAG_DEFAULTS = {"rag_ahead_from": "110", "rag_on_track_from": "90", "rag_at_risk_from": "70"}
+
 
 def _url(name, council, **kwargs):
     return reverse(name, kwargs={"council": council.slug, **kwargs})
@@ -113,6 +116,7 @@ def test_council_settings_are_validated_and_unchanged_on_error(client, council, 
         "cabinet_approval_above": "50000",
         "sme_spend_target": "25",
         "financial_year_start_month": "4",
+        **RAG_DEFAULTS,
         "local_postcode_areas": "CV, 12",
     }
     response = client.post(_url("council_settings_edit", council), data)
@@ -138,6 +142,7 @@ def test_council_settings_save_and_show_with_their_sources(client, council, coun
         "cabinet_approval_above": "350000",
         "sme_spend_target": "30",
         "financial_year_start_month": "4",
+        **RAG_DEFAULTS,
         "local_postcode_areas": "cv, b",
     }
     assert client.post(_url("council_settings_edit", council), data).status_code == 302

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('procurement', '0003_award_and_contracts'),
+        ('procurement', '0004_contract_monitoring'),
         ('suppliers', '0002_organisations_and_diversity'),
     ]
 

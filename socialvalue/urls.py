@@ -39,6 +39,8 @@ urlpatterns = [
     path("councils/<slug:council>/", include(council_patterns)),
     path("supplier/opportunities/", include("procurement.supplier_urls")),
     path("supplier/", include("suppliers.urls")),
+    path("api/", include("api.urls")),
+    path("ocds/", include("api.ocds_urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=SignInForm, redirect_authenticated_user=True),

@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -79,8 +79,11 @@ class ProcurementQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self
+        # "Open to all" means all suppliers: a user acting for no supplier (another council's
+        # officer, say) must not read other councils' registers through it.
+        acts_for_a_supplier = Exists(Supplier.objects.filter(members__user=user))
         open_to_supplier = Q(stage__in=SUPPLIER_VISIBLE_STAGES) & (
-            Q(open_to_all=True) | Q(invited_suppliers__in=_supplier_ids(user))
+            (Q(open_to_all=True) & Q(acts_for_a_supplier)) | Q(invited_suppliers__in=_supplier_ids(user))
         )
         return self.filter(Q(council__in=_council_ids(user)) | open_to_supplier).distinct()
 

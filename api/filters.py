@@ -4,15 +4,24 @@ A bad value is a 400 naming the parameter, e.g. ``{"stage": ["Select a valid cho
 """
 
 import django_filters as filters
+from django import forms
 
 from procurement.models import Award, Category, Contract, ContractStatus, Kpi, Procedure, Procurement, Stage, Tender
 from socialvalue.models import Council, Indicator, Outcome, Theme
 from toms.models import Calculator, Measure
 
+# Ids are 64-bit: a larger number is a 400 naming the parameter, not a database overflow (found by
+# schemathesis: SQLite cannot bind an integer past 2**63 - 1).
+MAX_ID = 2**63 - 1
+
+
+class IdFilter(filters.NumberFilter):
+    field_class = forms.IntegerField
+
 
 def id_filter(field, what):
     # A plain number, not a ModelChoiceFilter: "no such id" must not differ from "not yours" (no oracle).
-    return filters.NumberFilter(field_name=field, help_text=f"The {what}'s id")
+    return IdFilter(field_name=field, min_value=1, max_value=MAX_ID, help_text=f"The {what}'s id")
 
 
 def council_filter(path):

@@ -3,7 +3,7 @@
 Builds plain dicts from model instances already loaded by
 ``Procurement.objects.for_open_contracting()`` (no queries of its own), so the same function
 serves the council-wide and the per-procurement file and is easy to test against the official
-schema. The mapping, in short (docs/decisions/0006-api-and-ocds.md has the reasons):
+schema. The mapping, in short (docs/decisions/0007-api-and-ocds.md has the reasons):
 
 - **ocid** ``<OCDS_OCID_PREFIX>-<procurement id>``; release id ``<ocid>-award``: both from database
   ids, so they never change when a title or reference is edited.

@@ -204,7 +204,7 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# REST API (issue 8, docs/decisions/0006-api-and-ocds.md): signed-in users only, by token or session;
+# REST API (issue 8, docs/decisions/0007-api-and-ocds.md): signed-in users only, by token or session;
 # every endpoint reads through the model's ``visible_to(user)``.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

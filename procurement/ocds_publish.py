@@ -204,12 +204,13 @@ def release(procurement, *, prefix: str) -> dict:
                 "title": procurement.title,
                 "status": "active",
                 "date": _datetime(award.awarded_at),
-                "value": _money(award.tender.price),
                 "suppliers": [supplier_ref],
                 "socialValue": _award_social_value(award),
             }
         ],
     }
+    if award.tender.price is not None:  # always set on a submitted tender; never publish a null Value
+        data["awards"][0]["value"] = _money(award.tender.price)
     try:
         contract = award.contract
     except ObjectDoesNotExist:

@@ -5,7 +5,7 @@ PIP := .venv/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test fuzz-api lint format worker beat install install-dev frontend browser migrate demo check-deploy clean
+.PHONY: run test lint format worker beat install install-dev frontend browser migrate demo check-deploy clean
 
 .venv/bin/python:
 	python3 -m venv .venv
@@ -57,6 +57,7 @@ test: install-dev
 
 # schemathesis against /api/schema/ of a real server on demo data (throwaway SQLite DB); no 500s,
 # no response off its schema. Bounded: 20 examples per operation, about 1.5 minutes.
+.PHONY: fuzz-api
 fuzz-api: .venv/.installed-dev
 	$(PY) tools/fuzz_api.py
 

@@ -69,13 +69,16 @@ SCALE = {"micro": "micro", "small": "sme", "medium": "sme", "large": "large"}
 def supplier_size(supplier) -> str | None:
     """The supplier's size class (micro/small/medium/large) if the supplier record knows it.
 
-    Reads ``supplier.size`` (a field or a method; the supplier questionnaire work adds it), and
-    states nothing when it is absent or unknown rather than guessing.
+    The supplier questionnaire work classifies suppliers (Coventry note 3.2.3). This reads what
+    the record offers, in order: a stored ``size_class``; else ``size`` — a code, a choice, a
+    method, or a result object carrying the code as ``.size``. It states nothing when none is
+    there or the value is not one of the four classes, rather than guessing.
     """
-    size = getattr(supplier, "size", None)
+    size = getattr(supplier, "size_class", None) or getattr(supplier, "size", None)
     if callable(size):
         size = size()
-    size = getattr(size, "value", size)
+    size = getattr(size, "size", size)  # a classification result: SizeResult(size=..., reason=...)
+    size = getattr(size, "value", size)  # a TextChoices member
     size = str(size).strip().lower() if size else ""
     return size if size in SCALE else None
 

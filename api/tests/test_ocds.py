@@ -222,12 +222,32 @@ class Sized:
         self.size = size
 
 
+class Result:
+    def __init__(self, size):
+        self.size = size
+        self.reason = "Headcount under 50 and turnover within £10m"
+
+
+class Stored:
+    def __init__(self, size_class):
+        self.size_class = size_class
+        self.size = Result("large")  # the stored class wins: it is what reports use
+
+
 @pytest.mark.parametrize(
     ("size", "scale"),
     [("micro", "micro"), ("small", "sme"), ("medium", "sme"), ("large", "large"), ("", None), (None, None)],
 )
 def test_supplier_scale_follows_the_party_scale_codelist(size, scale):
     assert ocds_publish.supplier_scale(Sized(size)) == scale
+    assert ocds_publish.supplier_scale(Sized(Result(size))) == scale
+    assert ocds_publish.supplier_scale(Sized(lambda: size)) == scale
+
+
+def test_a_stored_size_class_is_read_first_and_an_unknown_one_states_nothing():
+    assert ocds_publish.supplier_scale(Stored("micro")) == "micro"
+    assert ocds_publish.supplier_scale(Stored("")) == "large"  # blank stored class: fall back to size
+    assert ocds_publish.supplier_scale(Sized("enormous")) is None
 
 
 def test_a_supplier_without_a_size_states_no_scale(published):

@@ -22,10 +22,13 @@ from conftest import ROLE_FIXTURES
 pytestmark = pytest.mark.django_db
 
 ROLES = [*ROLE_FIXTURES, "other_supplier_user"]
-MEMBERS = {"council_admin", "officer", "contract_manager", "cabinet_member"}
-MEMBERS_AND_SUPPLIER = MEMBERS | {"supplier_user"}
+# Who sees what: every member of the council, in any role (a role fixture added to conftest later is
+# placed by its memberships, not by name); and the supplier whose contract it is. Nobody else.
+MEMBERS = "members"
+MEMBERS_AND_SUPPLIER = "members and supplier_user"
+NAMED_MEMBERS = {"council_admin", "officer", "contract_manager", "cabinet_member"}
 
-# basename → (the target object's pk, the roles that see it)
+# basename → (the target object's pk, who sees it)
 MATRIX = {
     "council": (lambda c: c["council"].pk, MEMBERS),
     "theme": (lambda c: c["council"].current_policy.themes.first().pk, MEMBERS),
@@ -39,6 +42,18 @@ MATRIX = {
     "contract": (lambda c: c["award"].contract.pk, MEMBERS_AND_SUPPLIER),
     "kpi": (lambda c: c["award"].contract.kpis.first().pk, MEMBERS_AND_SUPPLIER),
 }
+
+
+def _sees(ctx, who):
+    members = {
+        role
+        for role, user in ctx["users"].items()
+        if user is not None and user.memberships.filter(council=ctx["council"]).exists()
+    }
+    assert members >= NAMED_MEMBERS and not members & {"supplier_user", "other_supplier_user", "other_council_officer"}
+    return members | ({"supplier_user"} if who == MEMBERS_AND_SUPPLIER else set())
+
+
 # Routes that are not resources: the OpenAPI document and its viewer are public (they describe the
 # API, no data); the router's index needs a sign-in like every resource.
 OTHER = {
@@ -113,7 +128,8 @@ def test_api_access(ctx, role, auth):
     """Each role reaches exactly what the matrix says, on every list and every detail route."""
     client = _client(ctx["users"][role], auth)
     problems = []
-    for basename, (target, allowed) in MATRIX.items():
+    for basename, (target, who) in MATRIX.items():
+        allowed = _sees(ctx, who)
         pk = target(ctx)
         list_url = reverse(f"api:{basename}-list")
         detail_url = reverse(f"api:{basename}-detail", kwargs={"pk": pk})

@@ -250,10 +250,23 @@ def test_a_stored_size_class_is_read_first_and_an_unknown_one_states_nothing():
     assert ocds_publish.supplier_scale(Sized("enormous")) is None
 
 
-def test_a_supplier_without_a_size_states_no_scale(published):
+def test_each_supplier_party_states_its_scale_only_when_known(published):
+    from suppliers.models import Supplier
+
     for release in published["releases"]:
-        supplier = next(p for p in release["parties"] if "supplier" in p["roles"])
-        assert "details" not in supplier
+        party = next(p for p in release["parties"] if "supplier" in p["roles"])
+        supplier = Supplier.objects.get(pk=party["id"].rsplit("-", 1)[1])
+        scale = ocds_publish.supplier_scale(supplier)
+        assert party.get("details") == ({"scale": scale} if scale else None)
+
+
+def test_a_supplier_of_unknown_size_states_no_scale(council, officer, supplier_user, monkeypatch):
+    from procurement.models import Procurement
+
+    award = awarded_procurement(council=council, officer=officer, supplier=supplier_of(supplier_user))
+    monkeypatch.setattr(ocds_publish, "supplier_size", lambda supplier: None)
+    release = ocds_publish.release(Procurement.objects.for_open_contracting().get(pk=award.procurement_id), prefix="x")
+    assert "details" not in release["parties"][1]
 
 
 def test_a_known_scale_is_published_and_validates(council, officer, supplier_user, monkeypatch):

@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -80,8 +80,11 @@ class ProcurementQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self
+        # "Open to all" means all suppliers: a user acting for no supplier (another council's
+        # officer, say) must not read other councils' registers through it.
+        acts_for_a_supplier = Exists(Supplier.objects.filter(members__user=user))
         open_to_supplier = Q(stage__in=SUPPLIER_VISIBLE_STAGES) & (
-            Q(open_to_all=True) | Q(invited_suppliers__in=_supplier_ids(user))
+            (Q(open_to_all=True) & Q(acts_for_a_supplier)) | Q(invited_suppliers__in=_supplier_ids(user))
         )
         return self.filter(Q(council__in=_council_ids(user)) | open_to_supplier).distinct()
 
@@ -95,6 +98,25 @@ class ProcurementQuerySet(models.QuerySet):
         """What the register table shows, in a fixed number of queries."""
         return self.select_related("council", "lead_officer").annotate(
             tenders_submitted=Count("tenders", filter=Q(tenders__submitted_at__isnull=False), distinct=True)
+        )
+
+    def awarded(self):
+        """Procurements with an award: what a council publishes as open contracting data."""
+        return self.filter(stage=Stage.AWARDED, award__isnull=False)
+
+    def for_open_contracting(self):
+        """Awarded procurements with all ``procurement.ocds_publish`` reads, in a fixed number of queries."""
+        return (
+            self.awarded()
+            .select_related("council", "award__tender__supplier", "award__contract")
+            .prefetch_related(
+                Prefetch("outcomes", queryset=Outcome.objects.select_related("theme")),
+                Prefetch("award__tender__commitments", queryset=Commitment.objects.select_related("measure")),
+            )
+            .annotate(
+                tenderers=Count("tenders", filter=Q(tenders__submitted_at__isnull=False), distinct=True),
+            )
+            .order_by("award__awarded_at", "pk")
         )
 
     def in_value_band(self, band):
@@ -411,6 +433,16 @@ class AgreedScore(models.Model):
         return f"Agreed {self.get_criterion_display()} {self.score} for {self.tender}"
 
 
+class AwardQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Council members see their council's awards; a supplier sees only the awards it won."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(Q(procurement__council__in=_council_ids(user)) | Q(tender__supplier__in=_supplier_ids(user)))
+
+
 class Award(models.Model):
     """The decision to award a procurement to one tender, with the reason recorded."""
 
@@ -427,6 +459,7 @@ class Award(models.Model):
     awarded_at = models.DateTimeField(default=timezone.now)
 
     history = HistoricalRecords()
+    objects = AwardQuerySet.as_manager()
 
     def __str__(self):
         return f"{self.procurement.reference} awarded to {self.tender.supplier}"

@@ -50,11 +50,17 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "axes",
     "simple_history",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "socialvalue",
     "toms",
     "suppliers",
     "procurement",
     "reporting",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -228,6 +234,48 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
+
+# REST API (issue 8, docs/decisions/0007-api-and-ocds.md): signed-in users only, by token or session;
+# every endpoint reads through the model's ``visible_to(user)``.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # JSON only: the browsable API needs inline script our CSP refuses; /api/docs/ is the interactive view.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "COERCE_DECIMAL_TO_STRING": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Social value API",
+    "DESCRIPTION": (
+        "Read a council's social value policy, TOMs measure library, procurements, awards, contracts and KPIs. "
+        "Authenticate with `Authorization: Token <key>` or a signed-in session. Every list shows only what "
+        "the signed-in user may see: council members their council's data, a supplier its own."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI comes from drf-spectacular-sidecar, served as our own static files (CSP 'self').
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ProcurementCategoryEnum": "procurement.models.Category",
+        "CalculatorCategoryEnum": "toms.models.Calculator.Category",
+        "MeasureKindEnum": "toms.models.Measure.Kind",
+        "ContractStatusEnum": "procurement.models.ContractStatus",
+        "ContractSourceEnum": "procurement.models.ContractSource",
+    },
+}
+
+# Open contracting data (OCDS 1.1.5): the prefix registered for this publisher's OCIDs.
+OCDS_OCID_PREFIX = env("OCDS_OCID_PREFIX", default="ocds-sv000")
 
 # Production hardening; every one of these is on unless debug is on.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)

@@ -43,6 +43,8 @@ urlpatterns = [
     path("supplier/opportunities/", include("procurement.supplier_urls")),
     path("supplier/contracts/", include("procurement.supplier_contract_urls")),
     path("supplier/", include("suppliers.urls")),
+    path("api/", include("api.urls")),
+    path("ocds/", include("api.ocds_urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=SignInForm, redirect_authenticated_user=True),

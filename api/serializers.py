@@ -1,0 +1,247 @@
+"""What each API resource shows. Read-only: the API publishes what the pages show.
+
+The ``select_related``/``prefetch_related`` each serializer needs are in ``api/views.py`` beside
+the viewset that uses it, so a list runs a fixed number of queries however long it is.
+"""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from procurement.models import Award, Commitment, Contract, Kpi, Procurement, Tender
+from socialvalue.models import Council, Indicator, Outcome, Theme
+from suppliers.models import Supplier
+from toms.models import Calculator, Measure, ProxyValue
+
+MONEY = {"max_digits": 14, "decimal_places": 2, "read_only": True}
+
+
+class CouncilSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Council
+        fields = [
+            "id",
+            "name",
+            "short_name",
+            "slug",
+            "min_social_value_weighting",
+            "social_value_mandatory_above",
+            "leadership_approval_above",
+            "cabinet_approval_above",
+            "sme_spend_target",
+            "financial_year_start_month",
+        ]
+
+
+class ThemeSerializer(serializers.ModelSerializer):
+    council = serializers.SlugRelatedField(source="policy.council", slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Theme
+        fields = ["id", "council", "policy", "name", "description", "position"]
+
+
+class OutcomeSerializer(serializers.ModelSerializer):
+    council = serializers.SlugRelatedField(source="theme.policy.council", slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Outcome
+        fields = ["id", "council", "theme", "name", "description", "position"]
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    council = serializers.SlugRelatedField(source="outcome.theme.policy.council", slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Indicator
+        fields = ["id", "council", "outcome", "text", "position"]
+
+
+class ProxyValueSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProxyValue
+        fields = ["year", "value", "source"]
+
+
+class MeasureSerializer(serializers.ModelSerializer):
+    council = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    proxy_values = ProxyValueSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Measure
+        fields = [
+            "id",
+            "council",
+            "code",
+            "name",
+            "unit",
+            "guidance",
+            "kind",
+            "local_only",
+            "outcomes",
+            "indicators",
+            "proxy_values",
+        ]
+
+
+class CalculatorSerializer(serializers.ModelSerializer):
+    council = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    measures = serializers.SerializerMethodField(help_text="The calculator's measures' ids, in its order")
+
+    class Meta:
+        model = Calculator
+        fields = ["id", "council", "name", "category", "measures"]
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    def get_measures(self, calculator) -> list[int]:
+        return [entry.measure_id for entry in calculator.entries.all()]
+
+
+class SupplierSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Supplier
+        fields = ["id", "name"]
+
+
+class WeightsSerializer(serializers.Serializer):
+    price = serializers.DecimalField(max_digits=5, decimal_places=2, source="price_weight")
+    quality = serializers.DecimalField(max_digits=5, decimal_places=2, source="quality_weight")
+    social_value_quantitative = serializers.DecimalField(
+        max_digits=5, decimal_places=2, source="social_value_quantitative_weight"
+    )
+    social_value_qualitative = serializers.DecimalField(
+        max_digits=5, decimal_places=2, source="social_value_qualitative_weight"
+    )
+
+
+class ProcurementSerializer(serializers.ModelSerializer):
+    council = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    weights = WeightsSerializer(source="*", read_only=True, help_text="Evaluation weighting, % of the overall score")
+    award = serializers.IntegerField(
+        source="award_pk", read_only=True, allow_null=True, help_text="The award's id, once awarded"
+    )
+
+    class Meta:
+        model = Procurement
+        fields = [
+            "id",
+            "council",
+            "reference",
+            "title",
+            "description",
+            "category",
+            "estimated_value",
+            "procedure",
+            "stage",
+            "tender_deadline",
+            "open_to_all",
+            "calculator",
+            "outcomes",
+            "weights",
+            "opted_out",
+            "opt_out_justification",
+            "award",
+        ]
+
+
+class CommitmentSerializer(serializers.ModelSerializer):
+    measure_code = serializers.CharField(source="measure.code", read_only=True)
+    measure_name = serializers.CharField(source="measure.name", read_only=True)
+    unit = serializers.CharField(source="measure.unit", read_only=True)
+
+    class Meta:
+        model = Commitment
+        fields = ["measure", "measure_code", "measure_name", "unit", "quantity", "year", "proxy_value", "value"]
+
+
+class TenderSerializer(serializers.ModelSerializer):
+    supplier = SupplierSummarySerializer(read_only=True)
+    commitments = CommitmentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Tender
+        fields = ["id", "procurement", "supplier", "price", "social_value_response", "submitted_at", "commitments"]
+
+
+class AwardSerializer(serializers.ModelSerializer):
+    supplier = SupplierSummarySerializer(source="tender.supplier", read_only=True)
+    value = serializers.DecimalField(source="tender.price", allow_null=True, **MONEY)
+    contract = serializers.IntegerField(source="contract_pk", read_only=True, allow_null=True)
+    commitments = serializers.SerializerMethodField(
+        help_text="The winner's social value commitments; null when they are commercially sensitive"
+    )
+    committed_value = serializers.SerializerMethodField(
+        help_text="£ of social value committed; null when the commitments are commercially sensitive"
+    )
+
+    class Meta:
+        model = Award
+        fields = [
+            "id",
+            "procurement",
+            "contract",
+            "supplier",
+            "value",
+            "reason",
+            "awarded_at",
+            "commitments_commercially_sensitive",
+            "committed_value",
+            "commitments",
+        ]
+
+    # NELC Social Value Policy, Delivery and Reporting 4: commitments are published at award
+    # "subject to commercial sensitivity" — withheld here as on the award notice page.
+    @extend_schema_field(CommitmentSerializer(many=True, allow_null=True))
+    def get_commitments(self, award):
+        if award.commitments_commercially_sensitive:
+            return None
+        return CommitmentSerializer(award.tender.commitments.all(), many=True).data
+
+    @extend_schema_field(serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True))
+    def get_committed_value(self, award):
+        if award.commitments_commercially_sensitive:
+            return None
+        total = sum((c.value for c in award.tender.commitments.all()), start=0)
+        return serializers.DecimalField(max_digits=14, decimal_places=2).to_representation(total)
+
+
+class ContractSerializer(serializers.ModelSerializer):
+    council = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    supplier = SupplierSummarySerializer(read_only=True)
+
+    class Meta:
+        model = Contract
+        fields = [
+            "id",
+            "council",
+            "procurement",
+            "award",
+            "supplier",
+            "reference",
+            "title",
+            "value",
+            "start_date",
+            "end_date",
+            "status",
+            "reporting_period_months",
+            "source",
+            "ocid",
+        ]
+
+
+class KpiSerializer(serializers.ModelSerializer):
+    measure_code = serializers.CharField(source="measure.code", read_only=True, allow_null=True, default=None)
+
+    class Meta:
+        model = Kpi
+        fields = [
+            "id",
+            "contract",
+            "measure",
+            "measure_code",
+            "name",
+            "unit",
+            "target_quantity",
+            "proxy_value",
+            "target_value",
+            "position",
+        ]

@@ -191,3 +191,103 @@ def _json(value):
     if isinstance(value, Decimal):
         return str(value)
     return value
+
+
+def _active_contracts(council, year):
+    from procurement.models import Contract
+
+    start, end = year_bounds(council, year)
+    return Contract.objects.filter(council=council, start_date__lt=end.date(), end_date__gte=start.date())
+
+
+def delivered(council, year: int) -> dict:
+    """Social value delivered: accepted return lines verified in the year, at each KPI's £ per unit."""
+    from procurement.contract_models import LineStatus, ReturnLine
+
+    start, end = year_bounds(council, year)
+    lines = ReturnLine.objects.filter(
+        kpi__contract__council=council,
+        status=LineStatus.ACCEPTED,
+        verified_at__gte=start,
+        verified_at__lt=end,
+        kpi__proxy_value__isnull=False,
+    )
+    per_measure = {
+        measure: Decimal(total).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        for measure, total in lines.filter(kpi__measure__isnull=False)
+        .values_list("kpi__measure")
+        .annotate(total=Sum(F("quantity") * F("kpi__proxy_value"), output_field=MONEY))
+        .values_list("kpi__measure", "total")
+    }
+    total = sum(per_measure.values(), ZERO)
+    active = (
+        _active_contracts(council, year)
+        .with_performance()
+        .aggregate(
+            contract_value=Coalesce(Sum("value"), Value(ZERO), output_field=MONEY),
+            committed=Coalesce(Sum("committed_value"), Value(ZERO), output_field=MONEY),
+        )
+    )
+    return {
+        "value": money(total),
+        "contract_value": money(active["contract_value"]),
+        "committed_active": money(active["committed"]),
+        "percent_of_contract_value": percent(total, active["contract_value"]),
+        "percent_of_committed": percent(total, active["committed"]),
+        **breakdown(per_measure),
+    }
+
+
+def monitoring(council, year: int) -> dict:
+    """Contracts by RAG at the year's end, and the Procurement Act ratings recorded in the year."""
+    from procurement import monitoring, performance
+    from procurement.contract_models import PerformanceRating, Rating
+
+    start, end = year_bounds(council, year)
+    as_of = min(end.date() - datetime.timedelta(days=1), timezone.localdate())
+    tolerances = monitoring.tolerances_for(council)
+    counts = dict.fromkeys(performance.Rag.LABELS, 0)
+    rows = []
+    contracts = _active_contracts(council, year).with_performance().select_related("supplier").order_by("pk")
+    for c in contracts.values(
+        "reference", "title", "supplier__name", "start_date", "end_date", "committed_value", "delivered_value"
+    ):
+        if not c["committed_value"]:
+            continue
+        progress = performance.progress(
+            target=c["committed_value"],
+            delivered=c["delivered_value"],
+            start=c["start_date"],
+            end=c["end_date"],
+            today=as_of,
+            tolerances=tolerances,
+        )
+        counts[progress.rag] += 1
+        rows.append(
+            {
+                "reference": c["reference"],
+                "title": c["title"],
+                "supplier": c["supplier__name"],
+                "committed": money(c["committed_value"]),
+                "delivered": money(c["delivered_value"]),
+                "percent_delivered": None if progress.percent_delivered is None else str(progress.percent_delivered),
+                "pace": None if progress.pace is None else str(progress.pace),
+                "rag": progress.rag,
+            }
+        )
+    ratings = dict(
+        PerformanceRating.objects.filter(contract__council=council, rated_on__gte=start.date(), rated_on__lt=end.date())
+        .values_list("rating")
+        .annotate(n=Count("pk"))
+        .values_list("rating", "n")
+    )
+    rows_by_delivery = sorted(rows, key=lambda r: -Decimal(r["delivered"]))
+    behind = sorted((r for r in rows if r["pace"] is not None), key=lambda r: Decimal(r["pace"]))
+    return {
+        "kpis": {
+            "contracts": len(rows),
+            "rag": [{"rag": k, "label": performance.Rag.LABELS[k], "count": counts[k]} for k in performance.Rag.LABELS],
+            "ratings": [{"rating": label, "count": ratings.get(value, 0)} for value, label in Rating.choices],
+        },
+        "contracts": {"delivering_most": rows_by_delivery[:5], "furthest_behind": behind[:5]},
+    }

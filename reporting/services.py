@@ -19,11 +19,13 @@ log = logging.getLogger(__name__)
 # The report's sections, in the order they are built; each is (key, label, function).
 SECTIONS = [
     ("committed", "Social value committed", figures.committed),
+    ("delivered", "Social value delivered", figures.delivered),
+    (None, "KPI performance and ratings", figures.monitoring),  # gives the "kpis" and "contracts" sections
     ("procurements", "Procurements and the weighting rules", figures.procurements),
     ("spend", "Spend with SMEs, VCSEs and local suppliers", figures.spend),
     ("diversity", "Supplier diversity baseline", figures.diversity),
 ]
-HEADLINES = ("committed", "procurements", "spend")
+HEADLINES = ("committed", "delivered", "procurements", "spend")
 
 
 def _stale_after() -> datetime.timedelta:
@@ -112,7 +114,11 @@ def report_build(*, report_id: int) -> AnnualReport:
     steps = len(SECTIONS) + 1
     for done, (key, label, compute) in enumerate(SECTIONS):
         _set(report_id, progress=int(done * 100 / steps), stage=label)
-        built["sections"][key] = compute(council, year)
+        result = compute(council, year)
+        if key is None:
+            built["sections"].update(result)
+        else:
+            built["sections"][key] = result
     _set(report_id, progress=int(len(SECTIONS) * 100 / steps), stage="Comparing with the year before")
     built["previous_year"] = {key: fn(council, year - 1) for key, _, fn in SECTIONS if key in HEADLINES}
     built["settings"] = {

@@ -97,7 +97,7 @@ def year_data(council, officer):
         Award.objects.filter(procurement=procurement).update(awarded_at=when)
         return procurement
 
-    awarded("A", "200000", {local_jobs: "10", hours: "200"}, _at(2025, 6, 1))  # £10,000 + £3,000
+    a = awarded("A", "200000", {local_jobs: "10", hours: "200"}, _at(2025, 6, 1))  # £10,000 + £3,000
     awarded("B", "300000", {local_jobs: "2"}, _at(2026, 3, 31))  # £2,000
     awarded("OLD", "100000", {local_jobs: "5"}, _at(2025, 3, 31))  # previous year: £5,000
     out = ProcurementFactory(
@@ -144,6 +144,42 @@ def year_data(council, officer):
     ).encode()
     _spend_file, problems, _ = services.spend_import(council=council, content=content, filename="spend.csv", by=officer)
     assert not problems
+    # Delivery on contract A: accepted lines verified in the year count; rejected or later ones don't.
+    from procurement.contract_models import KpiReturn, LineStatus, PerformanceRating, Rating, ReturnLine
+
+    contract = a.contracts.get()
+    ec1, so1 = contract.kpis.order_by("measure__code")
+    first, second = (
+        KpiReturn.objects.create(
+            contract=contract,
+            number=n,
+            period_start=datetime.date(2025, m, 1),
+            period_end=datetime.date(2025, m + 2, 28),
+            status="verified",
+        )
+        for n, m in ((1, 6), (2, 9))
+    )
+    for ret, kpi, qty, status, when in (
+        (first, ec1, "4", LineStatus.ACCEPTED, _at(2025, 10, 1)),
+        (first, so1, "100", LineStatus.ACCEPTED, _at(2025, 10, 1)),
+        (second, so1, "50", LineStatus.REJECTED, _at(2026, 1, 5)),
+        (second, ec1, "3", LineStatus.ACCEPTED, _at(2026, 4, 2)),
+    ):
+        ReturnLine.objects.create(
+            kpi_return=ret,
+            kpi=kpi,
+            quantity=Decimal(qty),
+            status=status,
+            verified_at=when,
+            reason="" if status == LineStatus.ACCEPTED else "No evidence",
+        )
+    PerformanceRating.objects.create(
+        contract=contract,
+        rating=Rating.APPROACHING,
+        reason="Behind on jobs",
+        rated_on=datetime.date(2026, 2, 1),
+        recorded_by=officer,
+    )
     return {"sme": sme, "vcse": vcse, "big": big}
 
 
@@ -182,6 +218,21 @@ def test_a_report_over_known_data_matches_figures_worked_by_hand(council, office
         "1000.00",
     )
     assert sp["sme_or_vcse_percent"] == "36.4" and sp["target_met"] is True
+    # Delivered: accepted lines verified in 2025/26: 4 × £1,000 + 100 × £15 = £5,500 (the rejected
+    # line and the one verified in April 2026 don't count); contracts active in the year committed
+    # £20,000 (A £13,000, B £2,000, OLD £5,000) on £600,000: 27.5% of committed, 0.9% of value.
+    d = s["delivered"]
+    assert (d["value"], d["committed_active"], d["percent_of_committed"], d["percent_of_contract_value"]) == (
+        "5500.00",
+        "20000.00",
+        "27.5",
+        "0.9",
+    )
+    assert d["by_theme"] == [{"theme": "Economic", "value": "4000.00"}, {"theme": "Social", "value": "1500.00"}]
+    # Ratings recorded in the year; every active contract with commitments has a RAG status.
+    assert {r["rating"]: r["count"] for r in s["kpis"]["ratings"]}["Approaching target"] == 1
+    assert sum(r["count"] for r in s["kpis"]["rag"]) == 3
+    assert s["contracts"]["delivering_most"][0]["reference"] == "A"
     # The year before: award OLD, £5,000.
     assert report.figures["previous_year"]["committed"]["value"] == "5000.00"
 

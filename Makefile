@@ -53,6 +53,7 @@ demo: migrate
 	$(PY) manage.py seed_policies
 	$(PY) manage.py load_demo_data
 	$(PY) manage.py load_example_measures
+	$(PY) manage.py load_demo_activity
 
 run: demo
 	@echo "Serving on http://$(HOST):$(PORT)/ — sign in as officer@coventry.example / social-value-demo"

@@ -291,3 +291,30 @@ def monitoring(council, year: int) -> dict:
         },
         "contracts": {"delivering_most": rows_by_delivery[:5], "furthest_behind": behind[:5]},
     }
+
+
+def headline_totals(council, year: int) -> dict:
+    """The year-before figures the headlines compare with: totals only, no breakdowns."""
+    from procurement.contract_models import LineStatus, ReturnLine
+
+    start, end = year_bounds(council, year)
+    committed_value = Commitment.objects.filter(
+        tender__award__procurement__council=council,
+        tender__award__awarded_at__gte=start,
+        tender__award__awarded_at__lt=end,
+    ).aggregate(v=Coalesce(Sum("value"), Value(ZERO), output_field=MONEY))["v"]
+    delivered_value = ReturnLine.objects.filter(
+        kpi__contract__council=council,
+        status=LineStatus.ACCEPTED,
+        verified_at__gte=start,
+        verified_at__lt=end,
+    ).aggregate(v=Coalesce(Sum(F("quantity") * F("kpi__proxy_value")), Value(ZERO), output_field=MONEY))["v"]
+    rows = SpendRow.objects.filter(council=council, paid_on__gte=start.date(), paid_on__lt=end.date())
+    sme_or_vcse = rows.filter(
+        Q(supplier__size_class__in=SME_SIZES) | Q(supplier__is_vcse=True) | Q(supplier__is_social_enterprise=True)
+    ).aggregate(v=Coalesce(Sum("amount"), Value(ZERO), output_field=MONEY))["v"]
+    return {
+        "committed": {"value": money(committed_value)},
+        "delivered": {"value": money(delivered_value)},
+        "spend": {"sme_or_vcse": money(sme_or_vcse)},
+    }

@@ -25,7 +25,6 @@ SECTIONS = [
     ("spend", "Spend with SMEs, VCSEs and local suppliers", figures.spend),
     ("diversity", "Supplier diversity baseline", figures.diversity),
 ]
-HEADLINES = ("committed", "delivered", "procurements", "spend")
 
 
 def _stale_after() -> datetime.timedelta:
@@ -120,7 +119,7 @@ def report_build(*, report_id: int) -> AnnualReport:
         else:
             built["sections"][key] = result
     _set(report_id, progress=int(len(SECTIONS) * 100 / steps), stage="Comparing with the year before")
-    built["previous_year"] = {key: fn(council, year - 1) for key, _, fn in SECTIONS if key in HEADLINES}
+    built["previous_year"] = figures.headline_totals(council, year - 1)
     built["settings"] = {
         "sme_spend_target": str(council.sme_spend_target),
         "min_social_value_weighting": str(council.min_social_value_weighting),

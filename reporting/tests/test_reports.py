@@ -401,3 +401,14 @@ def test_figures_use_the_councils_financial_year(council):
     council.financial_year_start_month = 1
     start, end = figures.year_bounds(council, 2025)
     assert (start.month, end.year) == (1, 2026)
+
+
+def test_the_demo_activity_loads_once_and_publishes_a_report():
+    for command in ("seed_policies", "load_demo_data", "load_example_measures", "load_demo_activity"):
+        call_command(command, "--allow-production") if command.startswith("load_demo") else call_command(command)
+    call_command("load_demo_activity", "--allow-production")
+    reports = AnnualReport.objects.filter(council__slug="coventry")
+    assert reports.count() == 1
+    report = reports.get()
+    assert report.status == AnnualReport.Status.SUCCEEDED and report.published_at is not None
+    assert Decimal(report.figures["sections"]["delivered"]["value"]) > 0

@@ -38,6 +38,13 @@ def home(request):
     councils = list(Council.objects.visible_to(request.user))
     has_supplier = request.user.supplier_memberships.exists()
     if len(councils) == 1 and not has_supplier:
+        # JOURNEYS.md: a contract manager starts at "Contracts needing attention"; a cabinet member
+        # at the annual reports; everyone else at the council's dashboard.
+        roles = request.user.council_roles.get(councils[0].pk, set())
+        if roles == {Role.CONTRACT_MANAGER}:
+            return redirect("contract_dashboard", council=councils[0].slug)
+        if roles == {Role.CABINET_MEMBER}:
+            return redirect("report_list", council=councils[0].slug)
         return redirect(councils[0])
     if not councils and has_supplier:
         return redirect("supplier_home")

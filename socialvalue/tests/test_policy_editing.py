@@ -165,3 +165,12 @@ def test_the_policy_page_runs_a_fixed_number_of_queries(client, council, officer
         response = client.get(_url("policy_detail", council))
     assert response.status_code == 200
     assert Theme.objects.filter(policy=policy).count() == size + 2
+
+
+@pytest.mark.parametrize(
+    ("role", "page"),
+    [("officer", "council_dashboard"), ("contract_manager", "contract_dashboard"), ("cabinet_member", "report_list")],
+)
+def test_each_role_starts_where_its_work_is(client, council, role, page, request):
+    client.force_login(request.getfixturevalue(role))
+    assert client.get("/")["Location"] == reverse(page, kwargs={"council": council.slug})

@@ -285,11 +285,17 @@ class KpiReturnSerializer(serializers.ModelSerializer):
         ]
 
 
+@extend_schema_field({"type": "string", "format": "decimal", "pattern": r"^\d{1,10}(?:\.\d{1,4})?$", "example": "3.5"})
+class QuantityField(serializers.DecimalField):
+    """0 or more, up to 4 decimal places (the generated pattern would allow a minus sign)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_digits=14, decimal_places=4, min_value=Decimal("0"), **kwargs)
+
+
 class ReturnLineInputSerializer(serializers.Serializer):
     kpi = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="The KPI's id (one of the contract's)")
-    quantity = serializers.DecimalField(
-        max_digits=14, decimal_places=4, min_value=Decimal("0"), help_text="The quantity delivered in the period"
-    )
+    quantity = QuantityField(help_text="The quantity delivered in the period, like `3` or `3.5`")
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=10000)
 
 

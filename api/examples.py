@@ -118,3 +118,46 @@ KPI = {
     "target_value": "56000.00",
     "position": 1,
 }
+
+RETURN_SUBMISSION = {
+    "contract": 15,
+    "number": 2,
+    "lines": [
+        {"kpi": 31, "quantity": "2", "comment": "Two apprentices from CV1 and CV6 started in August."},
+        {"kpi": 32, "quantity": "0", "comment": ""},
+    ],
+    "submit": True,
+}
+
+RETURN = {
+    "id": 58,
+    "contract": 15,
+    "number": 2,
+    "period_start": "2026-07-01",
+    "period_end": "2026-09-30",
+    "status": "submitted",
+    "submitted_at": "2026-10-06T09:15:00Z",
+    "verified_at": None,
+    "lines": [
+        {
+            "id": 201,
+            "kpi": 31,
+            "kpi_name": "Local people employed on the contract (full-time equivalent)",
+            "unit": "FTE",
+            "quantity": "2.0000",
+            "comment": "Two apprentices from CV1 and CV6 started in August.",
+            "status": "pending",
+            "reason": "",
+        },
+        {
+            "id": 202,
+            "kpi": 32,
+            "kpi_name": "Volunteering hours by staff",
+            "unit": "hours",
+            "quantity": "0.0000",
+            "comment": "",
+            "status": "pending",
+            "reason": "",
+        },
+    ],
+}

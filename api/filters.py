@@ -6,6 +6,7 @@ A bad value is a 400 naming the parameter, e.g. ``{"stage": ["Select a valid cho
 import django_filters as filters
 from django import forms
 
+from procurement.contract_models import KpiReturn, ReturnStatus
 from procurement.models import Award, Category, Contract, ContractStatus, Kpi, Procedure, Procurement, Stage, Tender
 from socialvalue.models import Council, Indicator, Outcome, Theme
 from toms.models import Calculator, Measure
@@ -123,3 +124,14 @@ class KpiFilter(filters.FilterSet):
     class Meta:
         model = Kpi
         fields = ["council", "contract"]
+
+
+class ReturnFilter(filters.FilterSet):
+    contract = id_filter("contract", "contract")
+    council = council_filter("contract__council__")
+    number = IdFilter(field_name="number", min_value=1, max_value=32767, help_text="The reporting period's number")
+    status = filters.ChoiceFilter(choices=ReturnStatus.choices)
+
+    class Meta:
+        model = KpiReturn
+        fields = ["council", "contract", "number", "status"]

@@ -1,16 +1,23 @@
-"""What each API resource shows. Read-only: the API publishes what the pages show.
+"""What each API resource shows: what the pages show. The one write is a supplier's return
+(``ReturnSubmissionSerializer``), which only checks the shape of the request: the rules are the
+contract services' (``procurement/contract_services.py``), as on the pages.
 
 The ``select_related``/``prefetch_related`` each serializer needs are in ``api/views.py`` beside
 the viewset that uses it, so a list runs a fixed number of queries however long it is.
 """
 
+from decimal import Decimal
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from procurement.contract_models import KpiReturn, ReturnLine
 from procurement.models import Award, Commitment, Contract, Kpi, Procurement, Tender
 from socialvalue.models import Council, Indicator, Outcome, Theme
 from suppliers.models import Supplier
 from toms.models import Calculator, Measure, ProxyValue
+
+from .filters import MAX_ID
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "read_only": True}
 
@@ -245,3 +252,73 @@ class KpiSerializer(serializers.ModelSerializer):
             "target_value",
             "position",
         ]
+
+
+class ReturnLineSerializer(serializers.ModelSerializer):
+    kpi_name = serializers.CharField(source="kpi.name", read_only=True)
+    unit = serializers.CharField(source="kpi.unit", read_only=True)
+
+    class Meta:
+        model = ReturnLine
+        fields = ["id", "kpi", "kpi_name", "unit", "quantity", "comment", "status", "reason"]
+        extra_kwargs = {
+            "status": {"help_text": "The contract manager's decision on this line"},
+            "reason": {"help_text": "Why the line was accepted or rejected; empty until decided"},
+        }
+
+
+class KpiReturnSerializer(serializers.ModelSerializer):
+    lines = ReturnLineSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = KpiReturn
+        fields = [
+            "id",
+            "contract",
+            "number",
+            "period_start",
+            "period_end",
+            "status",
+            "submitted_at",
+            "verified_at",
+            "lines",
+        ]
+
+
+@extend_schema_field({"type": "string", "format": "decimal", "pattern": r"^\d{1,10}(?:\.\d{1,4})?$", "example": "3.5"})
+class QuantityField(serializers.DecimalField):
+    """0 or more, up to 4 decimal places (the generated pattern would allow a minus sign)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_digits=14, decimal_places=4, min_value=Decimal("0"), **kwargs)
+
+
+class ReturnLineInputSerializer(serializers.Serializer):
+    kpi = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="The KPI's id (one of the contract's)")
+    quantity = QuantityField(help_text="The quantity delivered in the period, like `3` or `3.5`")
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=10000)
+
+
+class ReturnSubmissionSerializer(serializers.Serializer):
+    """A supplier's figures for one reporting period of its contract, and whether to submit them."""
+
+    contract = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="Your contract's id")
+    number = serializers.IntegerField(
+        min_value=1, max_value=32767, help_text="The reporting period's number, from 1 (see the contract's periods)"
+    )
+    lines = ReturnLineInputSerializer(
+        many=True,
+        required=False,
+        default=list,
+        max_length=1000,
+        help_text="One figure per KPI; each replaces that KPI's figure in the return. KPIs left out keep theirs.",
+    )
+    submit = serializers.BooleanField(
+        default=False, help_text="Send the return for verification; false saves it as a draft"
+    )
+
+    def validate_lines(self, lines):
+        kpis = [line["kpi"] for line in lines]
+        if len(kpis) != len(set(kpis)):
+            raise serializers.ValidationError("Give each KPI once")
+        return lines

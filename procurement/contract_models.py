@@ -39,6 +39,18 @@ class KpiReturnQuerySet(models.QuerySet):
         return self.filter(contract__in=Contract.objects.visible_to(user))
 
 
+class ReturnLineQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The lines of returns the user may see (``KpiReturn.objects.visible_to``)."""
+        return self.filter(kpi_return__in=KpiReturn.objects.visible_to(user))
+
+
+class EvidenceQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The evidence of returns the user may see (``KpiReturn.objects.visible_to``)."""
+        return self.filter(kpi_return__in=KpiReturn.objects.visible_to(user))
+
+
 class KpiReturn(models.Model):
     """A supplier's report on every KPI of a contract for one reporting period."""
 
@@ -100,6 +112,7 @@ class ReturnLine(models.Model):
     verified_at = models.DateTimeField(null=True, blank=True)
 
     history = HistoricalRecords()
+    objects = ReturnLineQuerySet.as_manager()
 
     class Meta:
         ordering = ["kpi_return", "kpi__position", "kpi__pk"]
@@ -127,6 +140,7 @@ class Evidence(models.Model):
     uploaded_at = models.DateTimeField(default=timezone.now)
 
     history = HistoricalRecords()
+    objects = EvidenceQuerySet.as_manager()
 
     class Meta:
         ordering = ["kpi_return", "uploaded_at", "pk"]

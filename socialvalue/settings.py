@@ -255,7 +255,8 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Social value API",
     "DESCRIPTION": (
-        "Read a council's social value policy, TOMs measure library, procurements, awards, contracts and KPIs. "
+        "Read a council's social value policy, TOMs measure library, procurements, awards, contracts, KPIs and "
+        "KPI returns; a supplier submits its returns. "
         "Authenticate with `Authorization: Token <key>` or a signed-in session. Every list shows only what "
         "the signed-in user may see: council members their council's data, a supplier its own."
     ),
@@ -271,6 +272,8 @@ SPECTACULAR_SETTINGS = {
         "MeasureKindEnum": "toms.models.Measure.Kind",
         "ContractStatusEnum": "procurement.models.ContractStatus",
         "ContractSourceEnum": "procurement.models.ContractSource",
+        "ReturnStatusEnum": "procurement.contract_models.ReturnStatus",
+        "LineStatusEnum": "procurement.contract_models.LineStatus",
     },
 }
 

@@ -16,7 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from api.tests.factories import awarded_procurement, supplier_of
+from api.tests.factories import awarded_procurement, kpi_return, supplier_of
 from conftest import ROLE_FIXTURES
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +41,7 @@ MATRIX = {
     "award": (lambda c: c["award"].pk, MEMBERS_AND_SUPPLIER),
     "contract": (lambda c: c["award"].contract.pk, MEMBERS_AND_SUPPLIER),
     "kpi": (lambda c: c["award"].contract.kpis.first().pk, MEMBERS_AND_SUPPLIER),
+    "return": (lambda c: c["award"].contract.returns.get().pk, MEMBERS_AND_SUPPLIER),
 }
 
 
@@ -94,6 +95,7 @@ def ctx(council, other_council, request):
     award.save()
     award.tender.social_value_response = "Acme's unique method statement"
     award.tender.save()
+    kpi_return(award.contract, by=users["supplier_user"], comment="Acme's unique return comment")
     awarded_procurement(
         council=council, officer=users["officer"], supplier=supplier_of(users["other_supplier_user"]), open_to_all=False
     )
@@ -156,7 +158,7 @@ def test_api_access(ctx, role, auth):
 
 @pytest.mark.parametrize("auth", ["token", "session"])
 def test_a_supplier_cannot_read_another_suppliers_contract_through_any_endpoint(ctx, auth):
-    """Nothing of supplier A's contract — the contract, its award, tender, KPIs — reaches supplier B."""
+    """Nothing of supplier A's contract — the contract, its award, tender, KPIs, returns — reaches supplier B."""
     award = ctx["award"]
     contract = award.contract
     client = _client(ctx["users"]["other_supplier_user"], auth)
@@ -165,7 +167,8 @@ def test_a_supplier_cannot_read_another_suppliers_contract_through_any_endpoint(
         for filter_ in ({"contract": contract.pk}, {"procurement": award.procurement_id}, {"council": "coventry"}):
             response = client.get(reverse(f"api:{basename}-list"), filter_)
             body += response.content.decode()
-    for secret in (contract.title, award.reason, award.tender.social_value_response):
+    secrets = (contract.title, award.reason, award.tender.social_value_response, "Acme's unique return comment")
+    for secret in secrets:
         assert secret not in body
     for basename, pk in [
         ("contract", contract.pk),
@@ -173,5 +176,37 @@ def test_a_supplier_cannot_read_another_suppliers_contract_through_any_endpoint(
         ("tender", award.tender_id),
         ("procurement", award.procurement_id),
         *[("kpi", kpi.pk) for kpi in contract.kpis.all()],
+        *[("return", r.pk) for r in contract.returns.all()],
     ]:
         assert client.get(reverse(f"api:{basename}-detail", kwargs={"pk": pk})).status_code == 404, basename
+
+
+# Who may save or submit a return (POST /api/returns/): only the contract's supplier. The return in
+# ``ctx`` is already submitted, so even the supplier's request is refused by the rules (400) and no
+# role changes anything; the others never reach the rules.
+SUBMIT = {
+    **dict.fromkeys(ROLES, 403),
+    "supplier_user": 400,
+    "other_supplier_user": 404,
+    "anonymous": 401,
+}
+
+
+@pytest.mark.parametrize("auth", ["token", "session"])
+@pytest.mark.parametrize("role", ROLES)
+def test_only_the_contracts_supplier_may_submit_its_return(ctx, role, auth):
+    from procurement.contract_models import KpiReturn, ReturnLine
+
+    contract = ctx["award"].contract
+    before = list(ReturnLine.objects.values_list("pk", "quantity", "comment", "status"))
+    kpi = contract.kpis.first()
+    response = _client(ctx["users"][role], auth).post(
+        reverse("api:return-list"),
+        {"contract": contract.pk, "number": 1, "lines": [{"kpi": kpi.pk, "quantity": "9"}], "submit": True},
+        format="json",
+    )
+    assert response.status_code == SUBMIT[role], response.content
+    if role == "supplier_user":
+        assert response.json() == {"lines": ["This return has been submitted: it can no longer be changed"]}
+    assert list(ReturnLine.objects.values_list("pk", "quantity", "comment", "status")) == before
+    assert KpiReturn.objects.count() == 1

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from procurement import services
+from procurement import contract_services, services
 from procurement.models import Procurement, Stage
 from procurement.tests.factories import ProcurementFactory, calculator_for
 from socialvalue.models import Outcome
@@ -55,3 +55,17 @@ def awarded_procurement(*, council, officer, supplier: Supplier, sensitive=False
 
 def supplier_of(user) -> Supplier:
     return user.supplier_memberships.get().supplier
+
+
+def kpi_return(contract, *, by, number=1, comment="", submit=True):
+    """Return ``number`` of ``contract`` with a figure for every KPI, saved (and submitted) by the services.
+
+    Opened as on the period's first day, so it does not depend on today's date.
+    """
+    period = contract.periods()[number - 1]
+    opened = contract_services.return_open(contract=contract, number=number, today=period.start)
+    lines = {kpi.pk: (Decimal("1"), comment) for kpi in contract.kpis.all()}
+    contract_services.return_save(kpi_return=opened, by=by, lines=lines)
+    if submit:
+        contract_services.return_submit(kpi_return=opened, by=by)
+    return opened

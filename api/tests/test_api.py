@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from api.tests.factories import awarded_procurement, supplier_of
+from api.tests.factories import awarded_procurement, kpi_return, supplier_of
 from procurement.models import Stage
 from procurement.tests.factories import ProcurementFactory, TenderFactory
 from socialvalue.tests.factories import IndicatorFactory, OutcomeFactory, ThemeFactory
@@ -26,6 +26,7 @@ LISTS = [
     "awards",
     "contracts",
     "kpis",
+    "returns",
 ]
 
 
@@ -183,7 +184,8 @@ def test_lists_are_paginated_by_fifty(council, officer):
 
 def _grow(council, officer, supplier, times):
     for _ in range(times):
-        awarded_procurement(council=council, officer=officer, supplier=supplier)
+        award = awarded_procurement(council=council, officer=officer, supplier=supplier)
+        kpi_return(award.contract, by=supplier.members.get().user)
         outcome = OutcomeFactory(theme=ThemeFactory(policy=council.current_policy))
         IndicatorFactory(outcome=outcome)
 

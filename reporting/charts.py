@@ -9,10 +9,10 @@ from xml.sax.saxutils import escape
 
 from socialvalue.formatting import money
 
-WIDTH = 640
+WIDTH = 440
 BAR = 26
 GAP = 12
-LABEL = 220
+LABEL = 170
 COLOURS = ("#1d70b8", "#00703c", "#6f72af", "#b58840", "#912b88", "#28a197")
 
 
@@ -21,18 +21,19 @@ def bar_chart(chart_id: str, title: str, rows: list[tuple[str, Decimal]], *, for
     rows = [(label, Decimal(value)) for label, value in rows]
     height = max(len(rows), 1) * (BAR + GAP) + GAP
     top = max((v for _, v in rows), default=Decimal("0")) or Decimal("1")
-    span = WIDTH - LABEL - 110
+    span = WIDTH - LABEL - 100
     desc = "; ".join(f"{label}: {formatter(value)}" for label, value in rows) or "No figures"
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="app-chart" role="img" viewBox="0 0 {WIDTH} {height}" '
-        f'width="100%" aria-labelledby="{chart_id}-title {chart_id}-desc">',
+        f'width="100%" font-family="system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif" '
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc">',
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(desc)}</desc>',
     ]
     for i, (label, value) in enumerate(rows):
         y = GAP + i * (BAR + GAP)
         width = max(int(span * value / top), 1 if value > 0 else 0)
-        short = label if len(label) <= 34 else label[:33] + "…"
+        short = label if len(label) <= 22 else label[:21] + "…"
         parts.append(
             f'<text x="{LABEL - 8}" y="{y + BAR * 0.68:.0f}" text-anchor="end" font-size="14" fill="#0b0c0c">'
             f"{escape(short)}</text>"

@@ -109,8 +109,9 @@ class Command(BaseCommand):
         measures = [m for m in calculator.ordered_measures() if m.is_quantitative]
         priced = [(m, m.as_calculation_input().proxy_values.get(last_year)) for m in measures]
         priced = [(m, v) for m, v in priced if v][:4]
-        for (measure, value), quantity in zip(priced, ("3", "120", "2", "40"), strict=False):
-            q = Decimal(quantity)
+        for measure, value in priced:
+            # About £10,000 of social value per measure: some 10% of the contract across four.
+            q = max(Decimal("1"), (Decimal("10000") / value).quantize(Decimal("1")))
             Commitment.objects.create(
                 tender=tender,
                 measure=measure,

@@ -117,6 +117,8 @@ class ReturnLine(models.Model):
     class Meta:
         ordering = ["kpi_return", "kpi__position", "kpi__pk"]
         constraints = [models.UniqueConstraint(fields=["kpi_return", "kpi"], name="one_line_per_kpi_per_return")]
+        # The annual report sums accepted lines by when they were verified.
+        indexes = [models.Index(fields=["status", "verified_at"], name="returnline_status_verified")]
 
     def __str__(self):
         return f"{self.quantity} {self.kpi.unit} of {self.kpi}"

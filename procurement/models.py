@@ -456,7 +456,7 @@ class Award(models.Model):
         "Delivery and Reporting 4: published subject to commercial sensitivity)",
     )
     awarded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    awarded_at = models.DateTimeField(default=timezone.now)
+    awarded_at = models.DateTimeField(default=timezone.now, db_index=True)  # reports select awards by year
 
     history = HistoricalRecords()
     objects = AwardQuerySet.as_manager()

@@ -62,11 +62,7 @@ VALUE_BANDS = {
 SUPPLIER_VISIBLE_STAGES = (Stage.TENDERING, Stage.EVALUATION, Stage.AWARDED)
 
 
-def _council_ids(user, roles=None):
-    memberships = Membership.objects.filter(user=user)
-    if roles:
-        memberships = memberships.filter(role__in=roles)
-    return memberships.values("council")
+_council_ids = Membership.objects.council_ids  # one definition, in socialvalue
 
 
 def _supplier_ids(user):

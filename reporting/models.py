@@ -14,12 +14,7 @@ from django.utils import timezone
 from socialvalue.models import Council, Membership, Role
 from suppliers.models import Supplier
 
-
-def _council_ids(user, roles=None):
-    memberships = Membership.objects.filter(user=user)
-    if roles:
-        memberships = memberships.filter(role__in=roles)
-    return memberships.values("council")
+_council_ids = Membership.objects.council_ids  # one definition, in socialvalue
 
 
 class ReportQuerySet(models.QuerySet):

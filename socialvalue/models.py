@@ -239,6 +239,15 @@ class Council(models.Model):
         return self.policies.latest_first().first()
 
 
+class MembershipQuerySet(models.QuerySet):
+    def council_ids(self, user, roles=None):
+        """The councils ``user`` belongs to (holding any of ``roles``), as a subquery for ``__in``."""
+        memberships = self.filter(user=user)
+        if roles:
+            memberships = memberships.filter(role__in=roles)
+        return memberships.values("council")
+
+
 class Membership(models.Model):
     """One role of one user in one council; a user may hold several roles in a council."""
 
@@ -247,6 +256,7 @@ class Membership(models.Model):
     role = models.CharField(max_length=32, choices=Role.choices)
 
     history = HistoricalRecords()
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "council", "role"], name="unique_membership_role")]
@@ -272,10 +282,7 @@ class CouncilScopedQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self
-        memberships = Membership.objects.filter(user=user)
-        if roles:
-            memberships = memberships.filter(role__in=roles)
-        return self.filter(**{f"{self.council_path}__in": memberships.values("council")})
+        return self.filter(**{f"{self.council_path}__in": Membership.objects.council_ids(user, roles)})
 
     def visible_to(self, user):
         return self._for_roles(user)

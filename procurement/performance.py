@@ -61,6 +61,33 @@ class Progress:
         return Rag.LABELS[self.rag]
 
 
+def pace_and_rag(
+    *,
+    target: Decimal,
+    delivered: Decimal,
+    start: datetime.date,
+    end: datetime.date,
+    today: datetime.date,
+    tolerances: Tolerances = Tolerances(),
+) -> tuple[Decimal, Decimal | None, str]:
+    """The rule itself: (expected by now, pace as an unrounded % of expected or None, RAG status).
+    ``progress`` adds the rounded figures a page shows; a report over thousands of contracts
+    classes them all with this and rounds only the ones it shows."""
+    expected = (target * fraction_elapsed(start, end, today)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+    if expected <= 0:
+        return expected, None, (Rag.AHEAD if delivered > 0 and target > 0 else Rag.ON_TRACK)
+    exact = delivered * HUNDRED / expected  # compared unrounded; shown to one place
+    if exact >= tolerances.ahead_from:
+        rag = Rag.AHEAD
+    elif exact >= tolerances.on_track_from:
+        rag = Rag.ON_TRACK
+    elif exact >= tolerances.at_risk_from:
+        rag = Rag.AT_RISK
+    else:
+        rag = Rag.FAILING
+    return expected, exact, rag
+
+
 def progress(
     *,
     target: Decimal,
@@ -72,20 +99,9 @@ def progress(
 ) -> Progress:
     """Progress of one KPI (or one contract's £ totals) and its RAG status."""
     target, delivered = Decimal(target), Decimal(delivered)
-    expected = (target * fraction_elapsed(start, end, today)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+    expected, exact, rag = pace_and_rag(
+        target=target, delivered=delivered, start=start, end=end, today=today, tolerances=tolerances
+    )
     percent = (delivered * HUNDRED / target).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) if target else None
-    if expected <= 0:
-        pace = None
-        rag = Rag.AHEAD if delivered > 0 and target > 0 else Rag.ON_TRACK
-    else:
-        exact = delivered * HUNDRED / expected  # compared unrounded; shown to one place
-        pace = exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-        if exact >= tolerances.ahead_from:
-            rag = Rag.AHEAD
-        elif exact >= tolerances.on_track_from:
-            rag = Rag.ON_TRACK
-        elif exact >= tolerances.at_risk_from:
-            rag = Rag.AT_RISK
-        else:
-            rag = Rag.FAILING
+    pace = None if exact is None else exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     return Progress(target, delivered, expected, percent, pace, rag)

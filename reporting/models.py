@@ -152,7 +152,15 @@ class SpendRow(models.Model):
     class Meta:
         ordering = ["paid_on", "transaction_number"]
         constraints = [models.UniqueConstraint(fields=["council", "fingerprint"], name="unique_spend_row")]
-        indexes = [models.Index(fields=["council", "paid_on"])]
+        indexes = [
+            models.Index(fields=["council", "paid_on"]),
+            # The payees still to match: the review list and the annual report's count of them.
+            models.Index(
+                fields=["council", "paid_on", "payee_key"],
+                condition=models.Q(supplier__isnull=True),
+                name="spendrow_unmatched",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.transaction_number} {self.payee} £{self.amount}"

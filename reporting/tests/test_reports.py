@@ -233,8 +233,12 @@ def test_a_report_over_known_data_matches_figures_worked_by_hand(council, office
     assert {r["rating"]: r["count"] for r in s["kpis"]["ratings"]}["Approaching target"] == 1
     assert sum(r["count"] for r in s["kpis"]["rag"]) == 3
     assert s["contracts"]["delivering_most"][0]["reference"] == "A"
-    # The year before: award OLD, £5,000.
-    assert report.figures["previous_year"]["committed"]["value"] == "5000.00"
+    # The year before: award OLD, £5,000; nothing delivered; T0, £999 with the SME.
+    assert report.figures["previous_year"] == {
+        "committed": {"value": "5000.00"},
+        "delivered": {"value": "0.00"},
+        "spend": {"sme_or_vcse": "999.00"},
+    }
 
 
 def test_spend_payees_are_matched_by_number_then_name(council, officer, year_data):
@@ -300,7 +304,7 @@ def test_a_rebuild_after_an_edit_is_a_new_version_and_the_first_is_unchanged(cou
 
 
 def test_a_build_killed_part_way_leaves_nothing_and_can_be_retried(council, officer, year_data, monkeypatch):
-    def explode(council, year):
+    def explode(data):
         raise RuntimeError("worker killed mid-build")
 
     original = services.SECTIONS
@@ -412,3 +416,79 @@ def test_the_demo_activity_loads_once_and_publishes_a_report():
     report = reports.get()
     assert report.status == AnnualReport.Status.SUCCEEDED and report.published_at is not None
     assert Decimal(report.figures["sections"]["delivered"]["value"]) > 0
+
+
+def test_a_kpi_of_no_measure_counts_in_delivered_and_the_year_before_is_compared(council, officer, year_data):
+    """A KPI added by hand with a £ per unit but no TOMs measure still delivers social value (issue 7:
+    "delivered (verified returns in the year), in £"); lines verified the year before feed the comparison."""
+    from procurement.contract_models import KpiReturn, LineStatus, ReturnLine
+
+    contract = Award.objects.get(procurement__reference="A").contract
+    by_hand = contract.kpis.create(
+        name="Apprentices mentored", unit="people", target_quantity=4, proxy_value=Decimal("250"), position=9
+    )
+    ret = KpiReturn.objects.create(
+        contract=contract,
+        number=3,
+        period_start=datetime.date(2025, 12, 1),
+        period_end=datetime.date(2026, 2, 28),
+        status="verified",
+    )
+    ReturnLine.objects.create(
+        kpi_return=ret, kpi=by_hand, quantity=Decimal("2"), status=LineStatus.ACCEPTED, verified_at=_at(2026, 3, 1)
+    )
+    ReturnLine.objects.create(  # verified in 2024/25: the year before
+        kpi_return=ret,
+        kpi=contract.kpis.get(measure__code="SO1"),
+        quantity=Decimal("10"),
+        status=LineStatus.ACCEPTED,
+        verified_at=_at(2025, 3, 1),
+    )
+    report = _build(council=council, year=2025, by=officer)
+    d = report.figures["sections"]["delivered"]
+    # £5,500 as in the worked example, plus 2 × £250 from the KPI of no measure.
+    assert d["value"] == "6000.00"
+    assert {
+        "code": "",
+        "name": "KPIs not from the measure library",
+        "theme": "No outcome",
+        "outcome": "No outcome",
+        "value": "500.00",
+    } in d["by_measure"]
+    assert report.figures["previous_year"]["delivered"] == {"value": "150.00"}  # 10 × £15
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_a_workers_build_runs_the_return_lines_pass_alongside(council, officer, year_data, monkeypatch):
+    """Outside a transaction (as in a worker) the pass over return lines runs on its own connection,
+    and the figures are the ones worked by hand above."""
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the concurrent pass is PostgreSQL's (the CI services run)")
+    threads = []
+    original = figures.ReportYear._on_own_connection
+
+    def spy(self, name):
+        threads.append((name, threading.current_thread() is not threading.main_thread()))
+        return original(self, name)
+
+    monkeypatch.setattr(figures.ReportYear, "_on_own_connection", spy)
+    report = AnnualReport.objects.create(council=council, year=2025, version=1)
+    services.report_build(report_id=report.pk)
+    report.refresh_from_db()
+    assert threads == [("delivery", True)]
+    assert report.status == AnnualReport.Status.SUCCEEDED, report.error
+    s = report.figures["sections"]
+    assert (s["delivered"]["value"], s["committed"]["value"], s["spend"]["sme_or_vcse_percent"]) == (
+        "5500.00",
+        "15000.00",
+        "36.4",
+    )
+    assert s["delivered"]["by_theme"] == [
+        {"theme": "Economic", "value": "4000.00"},
+        {"theme": "Social", "value": "1500.00"},
+    ]
+    assert sum(r["count"] for r in s["kpis"]["rag"]) == 3

@@ -5,10 +5,11 @@
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/sv_bench .venv/bin/python bench/bench_reporting.py
 
 Makes the large council with ``generate_scale_data`` (5,000 contracts, 100,000 commitments,
-400,000 return lines, 200,000 spend rows; ``--small`` for a tenth), then in a fresh process:
-times ``report_build`` for 2025/26, records that process's peak memory (max RSS, and the peak of
-Python allocations during the build with tracemalloc), and times a single SQL query computing the
-committed and delivered totals. Prints the figures and their ratio.
+400,000 return lines, 200,000 spend rows; ``--small`` for a tenth; ``--reuse`` to measure again
+on data already made), then in a fresh process: times ``report_build`` for 2025/26 and a single
+SQL query computing the committed and delivered totals (medians of warm runs, and the first, cold
+run of each), and records the build's peak memory (max RSS of the process, and the peak of Python
+allocations during one build with tracemalloc). Prints the figures and their ratio.
 """
 
 import json
@@ -39,9 +40,27 @@ SELECT
 """
 
 
+RUNS = 5
+
+
+def _baseline(connection, council, start, end):
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            sql = BASELINE_SQL.replace("%(council)s", "%s").replace("%(start)s", "%s").replace("%(end)s", "%s")
+            cursor.execute(sql, [council.pk, start, end, council.pk, start, end])
+        else:
+            cursor.execute(BASELINE_SQL, {"council": council.pk, "start": start, "end": end})
+        return cursor.fetchone()
+
+
 def measure():
-    """Run in a fresh process: build the report, then the baseline, and print JSON figures."""
+    """Run in a fresh process: time the build and the baseline, then the build's memory; print JSON.
+
+    Both are timed warm, the same way: one run of each first (to fill the database's cache and
+    Django's), then RUNS runs each, and the medians compared. The build's memory is measured on
+    one more build, with tracemalloc on (which slows Python, so it is not timed)."""
     import resource
+    import statistics
     import tracemalloc
 
     import django
@@ -54,44 +73,48 @@ def measure():
     from socialvalue.models import Council
 
     council = Council.objects.get(slug="large-borough")
-    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     AnnualReport.objects.filter(council=council).in_progress().update(status=AnnualReport.Status.FAILED)
-    report = AnnualReport.objects.create(council=council, year=2025, version=AnnualReport.objects.count() + 1)
+    start, end = figures.year_bounds(council, 2025)
+
+    def build():
+        report = AnnualReport.objects.create(council=council, year=2025, version=AnnualReport.objects.count() + 1)
+        t0 = time.perf_counter()
+        services.report_build(report_id=report.pk)
+        elapsed = time.perf_counter() - t0
+        report.refresh_from_db()
+        assert report.status == AnnualReport.Status.SUCCEEDED, report.error
+        return elapsed, report
+
+    def baseline():
+        t0 = time.perf_counter()
+        result = _baseline(connection, council, start, end)
+        return time.perf_counter() - t0, result
+
+    first_build, _ = build()
+    first_sql, _ = baseline()
+    builds = [build()[0] for _ in range(RUNS)]
+    sqls = [baseline()[0] for _ in range(RUNS)]
+    _, (committed, delivered) = baseline()
+
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     tracemalloc.start()
-    t0 = time.perf_counter()
-    services.report_build(report_id=report.pk)
-    build = time.perf_counter() - t0
+    _, report = build()
     _, traced_peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    report.refresh_from_db()
-    start, end = figures.year_bounds(council, 2025)
-    sql = "".join(BASELINE_SQL.split("\n"))
-    if connection.vendor == "sqlite":
-        sql = sql.replace("%(council)s", "%s", 1)
-    times = []
-    params = {"council": council.pk, "start": start, "end": end}
-    for _ in range(3):
-        t0 = time.perf_counter()
-        with connection.cursor() as cursor:
-            if connection.vendor == "sqlite":
-                cursor.execute(
-                    BASELINE_SQL.replace("%(council)s", "%s").replace("%(start)s", "%s").replace("%(end)s", "%s"),
-                    [council.pk, start, end, council.pk, start, end],
-                )
-            else:
-                cursor.execute(BASELINE_SQL, params)
-            committed, delivered = cursor.fetchone()
-        times.append(time.perf_counter() - t0)
     s = report.figures["sections"]
+    build_median, sql_median = statistics.median(builds), statistics.median(sqls)
     print(
         json.dumps(
             {
                 "database": connection.vendor,
-                "status": report.status,
-                "build_seconds": round(build, 3),
-                "sql_seconds": round(min(times), 3),
-                "ratio": round(build / min(times), 2),
+                "runs": RUNS,
+                "build_seconds_median": round(build_median, 3),
+                "build_seconds_range": f"{min(builds):.3f}-{max(builds):.3f}",
+                "build_seconds_first_cold": round(first_build, 3),
+                "sql_seconds_median": round(sql_median, 3),
+                "sql_seconds_first_cold": round(first_sql, 3),
+                "ratio": round(build_median / sql_median, 2),
                 "peak_rss_mb": round(rss_after / 1024, 1),
                 "rss_growth_during_build_mb": round((rss_after - rss_before) / 1024, 1),
                 "tracemalloc_peak_mb": round(traced_peak / 1024 / 1024, 1),

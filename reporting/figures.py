@@ -131,7 +131,15 @@ class ReportYear:
             return
         with ThreadPoolExecutor(max_workers=len(self.ALONGSIDE), thread_name_prefix="report") as pool:
             self._started = {name: pool.submit(self._on_own_connection, name) for name in self.ALONGSIDE}
-            yield  # leaving waits for the threads, so nothing outlives the build
+            # Meanwhile this connection's queries run without parallel workers: they gain ~10% from
+            # them alone, and with the side pass holding a core they would only contend with it.
+            with connection.cursor() as cursor:
+                cursor.execute("SET max_parallel_workers_per_gather = 0")
+            try:
+                yield  # leaving waits for the threads, so nothing outlives the build
+            finally:
+                with connection.cursor() as cursor:
+                    cursor.execute("RESET max_parallel_workers_per_gather")
 
     def _on_own_connection(self, name):
         try:
@@ -438,10 +446,11 @@ def _json(value):
 
 def delivered(data: ReportYear) -> dict:
     """Social value delivered: accepted return lines verified in the year, at each KPI's £ per unit."""
-    per_measure = data.delivered_by_measure
-    total = sum(per_measure.values(), ZERO)
+    # The contracts' figures first: the pass over return lines may still be running alongside.
     contract_value = data.active_contracts.aggregate(v=Coalesce(Sum("value"), Value(ZERO), output_field=MONEY))["v"]
     committed_active = sum(data.targets_by_contract.values(), ZERO)
+    per_measure = data.delivered_by_measure
+    total = sum(per_measure.values(), ZERO)
     return {
         "value": money(total),
         "contract_value": money(contract_value),

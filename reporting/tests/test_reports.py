@@ -492,3 +492,30 @@ def test_on_postgresql_a_workers_build_runs_the_return_lines_pass_alongside(coun
         {"theme": "Social", "value": "1500.00"},
     ]
     assert sum(r["count"] for r in s["kpis"]["rag"]) == 3
+
+
+def test_scale_data_is_made_replaced_and_reported_on(officer):
+    """Issue 7, scale: ``generate_scale_data`` makes the large council (here at a fiftieth of the
+    default) and --replace makes it again from nothing; the report over it matches its own rows."""
+    from procurement.contract_models import ReturnLine
+
+    args = ["--contracts", "100", "--commitments-per-contract", "5", "--spend-rows", "400", "--suppliers", "30"]
+    call_command("generate_scale_data", *args)
+    with pytest.raises(Exception, match="use --replace"):
+        call_command("generate_scale_data", *args)
+    call_command("generate_scale_data", *args, "--replace")
+    from socialvalue.models import Council
+
+    council = Council.objects.get(slug="large-borough")
+    assert ReturnLine.objects.filter(kpi__contract__council=council).count() == 100 * 5 * 4
+    assert SpendRow.objects.filter(council=council).count() == 400
+    report = _build(council=council, year=2025, by=officer)
+    assert report.status == AnnualReport.Status.SUCCEEDED, report.error
+    s = report.figures["sections"]
+    assert (
+        s["spend"]["payments"]
+        == SpendRow.objects.filter(
+            council=council, paid_on__gte=datetime.date(2025, 4, 1), paid_on__lt=datetime.date(2026, 4, 1)
+        ).count()
+    )
+    assert sum(r["count"] for r in s["kpis"]["rag"]) == s["kpis"]["contracts"] > 0

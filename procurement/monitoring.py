@@ -173,6 +173,41 @@ def unsubmitted(contract, submitted_starts: set, *, today):
             yield number, period, schedule.due_state(period, today)
 
 
+def returns_due(contracts, *, today) -> tuple[list[dict], list[tuple]]:
+    """A supplier's returns to send, soonest due first, and the returns the council sent back for
+    changes, as (contract, number): two queries however many contracts."""
+    contracts = list(contracts)
+    ids = [c.pk for c in contracts]
+    submitted = {}
+    for contract_id, start in (
+        KpiReturn.objects.filter(contract__in=ids)
+        .exclude(status=ReturnStatus.DRAFT)
+        .values_list("contract_id", "period_start")
+        .order_by()
+    ):
+        submitted.setdefault(contract_id, set()).add(start)
+    to_correct = set(
+        KpiReturn.objects.filter(contract__in=ids, status=ReturnStatus.CHANGES_REQUESTED)
+        .values_list("contract_id", "number")
+        .order_by()
+    )
+    due = []
+    for contract in contracts:
+        for number, period, state in unsubmitted(contract, submitted.get(contract.pk, set()), today=today):
+            due.append(
+                {
+                    "contract": contract,
+                    "number": number,
+                    "period": period,
+                    "due": schedule.due_date(period),
+                    "overdue": state == schedule.Due.OVERDUE,
+                }
+            )
+    due.sort(key=lambda row: row["due"])
+    by_id = {c.pk: c for c in contracts}
+    return due, [(by_id[contract_id], number) for contract_id, number in sorted(to_correct)]
+
+
 def rating_due(contract, *, today) -> str:
     """Why a performance rating is due, or "" (Procurement Act 2023: at least yearly, and at the end).
 

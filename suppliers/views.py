@@ -47,7 +47,8 @@ def _form_page(request, form, title, *, back=None, caption=None, template="socia
 
 @login_required
 def supplier_home(request):
-    """Your organisation: details and size, open questionnaires, and colleagues."""
+    """Your organisation: what needs doing (returns, tenders, opportunities), details and size, open
+    questionnaires, and colleagues."""
     suppliers = list(
         Supplier.objects.visible_to(request.user)
         .acting_for(request.user)
@@ -86,7 +87,11 @@ def supplier_home(request):
         }
         for s in suppliers
     ]
-    return render(request, "suppliers/home.html", {"rows": rows})
+    from procurement.supplier_tasks import SHOWN, supplier_tasks
+
+    return render(
+        request, "suppliers/home.html", {"rows": rows, "tasks": supplier_tasks(request.user, suppliers), "shown": SHOWN}
+    )
 
 
 @supplier_view(admin=True)

@@ -40,35 +40,7 @@ def _own_contract(request, pk):
 def supplier_contract_list(request):
     """Your contracts, with the returns due now and overdue at the top: two queries however many."""
     contracts = list(_own_contracts(request).select_related("council", "supplier").order_by("end_date", "reference"))
-    today = timezone.localdate()
-    submitted = {}
-    for contract_id, start in (
-        KpiReturn.objects.filter(contract__in=[c.pk for c in contracts])
-        .exclude(status=ReturnStatus.DRAFT)
-        .values_list("contract_id", "period_start")
-        .order_by()
-    ):
-        submitted.setdefault(contract_id, set()).add(start)
-    to_correct = set(
-        KpiReturn.objects.filter(contract__in=[c.pk for c in contracts], status=ReturnStatus.CHANGES_REQUESTED)
-        .values_list("contract_id", "number")
-        .order_by()
-    )
-    due = []
-    for contract in contracts:
-        for number, period, state in monitoring.unsubmitted(contract, submitted.get(contract.pk, set()), today=today):
-            due.append(
-                {
-                    "contract": contract,
-                    "number": number,
-                    "period": period,
-                    "due": schedule.due_date(period),
-                    "overdue": state == schedule.Due.OVERDUE,
-                }
-            )
-    due.sort(key=lambda row: row["due"])
-    by_id = {c.pk: c for c in contracts}
-    corrections = [(by_id[contract_id], number) for contract_id, number in sorted(to_correct)]
+    due, corrections = monitoring.returns_due(contracts, today=timezone.localdate())
     return render(
         request,
         "procurement/supplier_contract_list.html",

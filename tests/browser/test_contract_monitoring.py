@@ -48,8 +48,13 @@ def test_a_quarterly_return_is_submitted_rejected_corrected_and_counted(
     evidence = tmp_path / "payroll-q1.pdf"
     evidence.write_bytes(PDF)
 
-    # The supplier finds the return due and reports the quarter, with a PDF as evidence.
+    # The supplier's home says what is due; "Your contracts" lists it too; they report the quarter,
+    # with a PDF as evidence.
     sign_in(supplier_user)
+    page.get_by_role("link", name="Your organisation").click()
+    expect(page.get_by_role("heading", level=2, name="What needs doing")).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("^Return 1:"))).to_be_visible()
+    axe("supplier home with a return due")
     page.get_by_role("link", name="Your contracts").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your contracts")
     page.get_by_role("link", name=re.compile("^Return 1:")).click()

@@ -15,7 +15,7 @@ import datetime
 import hashlib
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 
 COLUMNS = {
@@ -81,9 +81,11 @@ class Payment:
     payee_number: str
     expense_type: str
     service_area: str
+    occurrence: int = 1  # the nth line of the file alike in every field above
 
     @property
     def fingerprint(self) -> str:
+        """What makes a payment the same one when a file is imported again (or months overlap)."""
         parts = [
             self.transaction_number,
             self.paid_on.isoformat(),
@@ -92,6 +94,8 @@ class Payment:
             self.expense_type.upper(),
             self.service_area.upper(),
         ]
+        if self.occurrence > 1:
+            parts.append(str(self.occurrence))
         return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
@@ -200,11 +204,14 @@ def read(content: bytes, filename: str = "") -> SpendPlan:
                 service_area=cell(row, "service_area"),
             )
         )
+    # Lines alike in every field we read are kept, each as a payment of its own: published files
+    # split a transaction over lines whose other columns (cost centre, description) we don't
+    # read, and the council's total must add up. Numbering them keeps a re-import idempotent.
     seen: dict[str, int] = {}
-    for p in plan.payments:
-        if p.fingerprint in seen:
-            plan.problems.append(f"Row {p.row}: the same payment as row {seen[p.fingerprint]}")
-        seen.setdefault(p.fingerprint, p.row)
+    for i, p in enumerate(plan.payments):
+        seen[p.fingerprint] = seen.get(p.fingerprint, 0) + 1
+        if seen[p.fingerprint] > 1:
+            plan.payments[i] = replace(p, occurrence=seen[p.fingerprint])
     if plan.problems:
         plan.payments = []
     return plan

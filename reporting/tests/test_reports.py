@@ -519,3 +519,23 @@ def test_scale_data_is_made_replaced_and_reported_on(officer):
         ).count()
     )
     assert sum(r["count"] for r in s["kpis"]["rag"]) == s["kpis"]["contracts"] > 0
+
+
+def test_identical_lines_are_each_a_payment_and_a_reimport_still_counts_nothing_twice(council, officer):
+    """Published spend files split a transaction over lines alike in every column we read; the
+    council's total must add up (LGTC spend over £500), and importing the file again adds nothing."""
+    line = "Coventry City Council,01/05/2025,T9,750,Small Firm Ltd,Services\n"
+    header = "Body,Date,Transaction Number,Amount,Supplier Name,Expense Type\n"
+    first, problems, already = services.spend_import(
+        council=council, content=(header + line * 2).encode(), filename="may.csv", by=officer
+    )
+    assert (problems, first.rows, first.total, already) == ([], 2, Decimal("1500"), 0)
+    again, problems, already = services.spend_import(
+        council=council, content=(header + line * 2).encode(), filename="may-again.csv", by=officer
+    )
+    assert (problems, again.rows, already) == ([], 0, 2)
+    more, _, already = services.spend_import(
+        council=council, content=(header + line * 3).encode(), filename="may-corrected.csv", by=officer
+    )
+    assert (more.rows, already) == (1, 2)
+    assert SpendRow.objects.filter(council=council, transaction_number="T9").count() == 3

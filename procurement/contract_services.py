@@ -335,7 +335,40 @@ def _supplier_for(imported, council) -> Supplier:
         if known:
             return Supplier.objects.get(pk=known)
     supplier = Supplier.objects.filter(name__iexact=imported.name).order_by("pk").first()
-    return supplier or Supplier.objects.create(name=imported.name[:300])
+    return supplier or _supplier_from_award(imported)
+
+
+def _supplier_from_award(imported) -> Supplier:
+    """A supplier first met in an OCDS award, with what the award says of it: its Companies House
+    or charity number (so spend lines match it by number), its postcode (local spend) and whether
+    it is a VCSE. Its size stays unknown until it gives its figures: "SME" alone says neither micro,
+    small nor medium, and the flag stays on the contract (``supplier_is_sme``)."""
+    from suppliers.validators import validate_charity_number, validate_companies_house_number, validate_postcode
+
+    def valid(value, validator):
+        try:
+            validator(value)
+        except ValidationError:
+            return ""
+        return value
+
+    number = imported.identifier_id.replace(" ", "").upper()
+    if imported.identifier_scheme == "GB-COH" and number.isdigit():
+        number = number.zfill(8)  # published numbers often drop the leading zeros
+    supplier = Supplier(
+        name=imported.name[:300],
+        companies_house_number=valid(number, validate_companies_house_number)
+        if imported.identifier_scheme == "GB-COH"
+        else "",
+        charity_number=valid(number, validate_charity_number)
+        if imported.identifier_scheme in ("GB-CHC", "GB-SC", "GB-NIC")
+        else "",
+        postcode=valid(imported.postcode, validate_postcode) if imported.postcode else "",
+        is_vcse=imported.is_vcse is True,
+    )
+    supplier.classify()  # the postcode area, for local spend
+    supplier.save()
+    return supplier
 
 
 def _identifier(imported) -> str:

@@ -14,6 +14,7 @@ from django.urls import reverse
 from procurement import ocds_import
 from procurement.contract_services import contracts_import_ocds
 from procurement.models import Contract, ContractSource
+from reporting.models import SpendRow
 from suppliers.models import Supplier
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
@@ -113,6 +114,42 @@ def test_supplier_is_found_by_identifier_then_name_else_created(council):
     other["releases"][0]["parties"][0].update(name="Dim Bulbs plc", identifier={})
     contracts_import_ocds(council=council, report=ocds_import.read_package(other))
     assert Contract.objects.get(ocid="ocds-test-3").supplier.name == "Dim Bulbs plc"
+
+
+def test_a_supplier_first_met_in_an_award_keeps_its_number_postcode_and_vcse_flag(council, officer):
+    """So its payments match by number and count as local or VCSE spend in the annual report."""
+    from reporting import services as reporting_services
+
+    release = _release()
+    release["releases"][0]["parties"][0].update(vco=True)
+    contracts_import_ocds(council=council, report=ocds_import.read_package(release))
+    supplier = Contract.objects.get(ocid="ocds-test-1").supplier
+    assert (supplier.companies_house_number, supplier.postcode, supplier.postcode_area, supplier.is_vcse) == (
+        "01234567",
+        "CV1 2AB",
+        "CV",
+        True,
+    )
+    assert supplier.size_class == ""  # "SME" alone says neither micro, small nor medium
+    content = (
+        b"Body,Date,Transaction Number,Amount,Supplier Name,Companies House Number\n"
+        b"Coventry City Council,01/05/2025,T1,900,BRIGHT LIGHTS LIMITED (TRADING),1234567\n"
+    )
+    spend_file, problems, _ = reporting_services.spend_import(
+        council=council, content=content, filename="spend.csv", by=officer
+    )
+    assert not problems and spend_file.rows == 1
+    row = SpendRow.objects.get(transaction_number="T1")
+    assert (row.supplier, row.match) == (supplier, SpendRow.Match.NUMBER)
+
+
+def test_an_unusable_number_or_postcode_in_an_award_is_left_out_not_refused(council):
+    release = _release()
+    release["releases"][0]["parties"][0].update(identifier={"scheme": "GB-COH", "id": "not-a-number"})
+    release["releases"][0]["parties"][0]["address"] = {"postalCode": "NOWHERE"}
+    contracts_import_ocds(council=council, report=ocds_import.read_package(release))
+    supplier = Contract.objects.get(ocid="ocds-test-1").supplier
+    assert (supplier.companies_house_number, supplier.postcode, supplier.is_vcse) == ("", "", False)
 
 
 def test_missing_dates_use_the_award_date_or_skip_with_a_reason(council):

@@ -109,12 +109,7 @@ class ReportYear:
         self.start, self.end = year_bounds(council, year)
         self.previous_start, _ = year_bounds(council, year - 1)
         self._places: dict = {}
-        self._started: dict = {}  # aggregate name → Future, while ``alongside`` runs them
-
-    # The shared aggregates ``alongside`` starts on connections of their own. Only the pass over
-    # return lines: it runs on one core, so the rest of the build can use the other. Spend as well
-    # was slower at scale on two cores (four busy processes, with PostgreSQL's parallel workers).
-    ALONGSIDE = ("delivery",)
+        self._delivery_started = None  # a Future while ``alongside`` runs the pass over return lines
 
     @contextmanager
     def alongside(self):
@@ -125,38 +120,27 @@ class ReportYear:
         Only on PostgreSQL outside a transaction, as in a worker's build: inside a transaction
         another connection could not see its uncommitted rows, so there everything runs in turn.
         Each query already reads its own snapshot (autocommit), so running two at once changes
-        nothing about what a report can see."""
+        nothing about what a report can see. (Spend on a third connection was slower on two cores.)"""
         if connection.vendor != "postgresql" or connection.in_atomic_block:
             yield
             return
-        with ThreadPoolExecutor(max_workers=len(self.ALONGSIDE), thread_name_prefix="report") as pool:
-            self._started = {name: pool.submit(self._on_own_connection, name) for name in self.ALONGSIDE}
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="report-lines") as pool:
+            self._delivery_started = pool.submit(self._delivery_on_own_connection)
             # Meanwhile this connection's queries run without parallel workers: they gain ~10% from
             # them alone, and with the side pass holding a core they would only contend with it.
             with connection.cursor() as cursor:
                 cursor.execute("SET max_parallel_workers_per_gather = 0")
             try:
-                yield  # leaving waits for the threads, so nothing outlives the build
+                yield  # leaving waits for the thread, so nothing outlives the build
             finally:
                 with connection.cursor() as cursor:
                     cursor.execute("RESET max_parallel_workers_per_gather")
 
-    def _on_own_connection(self, name):
+    def _delivery_on_own_connection(self):
         try:
-            return self._compute(name)
+            return self._delivery_in_one_pass()
         finally:
             connection.close()  # this thread's own connection
-
-    def _compute(self, name):
-        if name == "delivery":
-            return self._delivery_in_one_pass() if connection.vendor == "postgresql" else self._delivery_in_two()
-        if name == "spend":
-            return self._spend_sums()
-        raise ValueError(name)
-
-    def _shared(self, name):
-        started = self._started.get(name)
-        return started.result() if started is not None else self._compute(name)
 
     def breakdown(self, amounts_by_measure: dict) -> dict:
         """``breakdown``, looking up each measure's place in the policy once per report."""
@@ -204,7 +188,9 @@ class ReportYear:
 
     @cached_property
     def _delivery(self):
-        return self._shared("delivery")
+        if self._delivery_started is not None:
+            return self._delivery_started.result()
+        return self._delivery_in_one_pass() if connection.vendor == "postgresql" else self._delivery_in_two()
 
     def _delivery_in_two(self):
         lines = ReturnLine.objects.filter(
@@ -290,9 +276,6 @@ class ReportYear:
 
     @cached_property
     def spend_sums(self) -> dict:
-        return self._shared("spend")
-
-    def _spend_sums(self) -> dict:
         """Spend in the year by kind of supplier, and SME or VCSE spend the year before.
 
         One pass groups both years' payments by supplier; the (at most a few thousand) supplier

@@ -18,7 +18,7 @@ from .models import AnnualReport, SpendFile, SpendRow
 log = logging.getLogger(__name__)
 
 # The report's sections, in the order they are built; each is (key, label, function of a ReportYear).
-# Delivery and spend come late: on PostgreSQL their passes run alongside the others from the start.
+# Delivery comes last: on PostgreSQL its pass over the return lines runs alongside the others from the start.
 SECTIONS = [
     ("committed", "Social value committed", figures.committed),
     ("procurements", "Procurements and the weighting rules", figures.procurements),

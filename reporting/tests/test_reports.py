@@ -469,13 +469,13 @@ def test_on_postgresql_a_workers_build_runs_the_return_lines_pass_alongside(coun
     if connection.vendor != "postgresql":
         pytest.skip("the concurrent pass is PostgreSQL's (the CI services run)")
     threads = []
-    original = figures.ReportYear._on_own_connection
+    original = figures.ReportYear._delivery_on_own_connection
 
-    def spy(self, name):
-        threads.append((name, threading.current_thread() is not threading.main_thread()))
-        return original(self, name)
+    def spy(self):
+        threads.append(("delivery", threading.current_thread() is not threading.main_thread()))
+        return original(self)
 
-    monkeypatch.setattr(figures.ReportYear, "_on_own_connection", spy)
+    monkeypatch.setattr(figures.ReportYear, "_delivery_on_own_connection", spy)
     report = AnnualReport.objects.create(council=council, year=2025, version=1)
     services.report_build(report_id=report.pk)
     report.refresh_from_db()

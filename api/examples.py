@@ -161,3 +161,25 @@ RETURN = {
         },
     ],
 }
+
+
+ANNUAL_REPORT = {
+    "id": 3,
+    "council": "coventry",
+    "year": 2025,
+    "financial_year": "2025/26",
+    "version": 2,
+    "status": "succeeded",
+    "finished_at": "2026-05-01T06:00:04Z",
+    "published_at": "2026-05-06T09:30:00Z",
+    "figures": {
+        "council": "Coventry City Council",
+        "year": 2025,
+        "sections": {
+            "committed": {"contracts": 2, "value": "15000.00", "percent_of_contract_value": "3.0"},
+            "delivered": {"value": "5500.00", "percent_of_committed": "27.5"},
+            "spend": {"total": "11000.00", "sme_or_vcse_percent": "36.4", "target_percent": "25.00"},
+        },
+        "previous_year": {"committed": {"value": "5000.00"}},
+    },
+}

@@ -8,6 +8,7 @@ from django import forms
 
 from procurement.contract_models import KpiReturn, ReturnStatus
 from procurement.models import Award, Category, Contract, ContractStatus, Kpi, Procedure, Procurement, Stage, Tender
+from reporting.models import AnnualReport
 from socialvalue.models import Council, Indicator, Outcome, Theme
 from toms.models import Calculator, Measure
 
@@ -135,3 +136,20 @@ class ReturnFilter(filters.FilterSet):
     class Meta:
         model = KpiReturn
         fields = ["council", "contract", "number", "status"]
+
+
+class AnnualReportFilter(filters.FilterSet):
+    council = council_filter("council__")
+    year = filters.NumberFilter(
+        field_name="year", min_value=2000, max_value=2100, help_text="Starting year: 2025 is 2025/26"
+    )
+    published = filters.BooleanFilter(
+        field_name="published_at",
+        lookup_expr="isnull",
+        exclude=True,
+        help_text="Only the version published for cabinet",
+    )
+
+    class Meta:
+        model = AnnualReport
+        fields = ["council", "year", "published", "status"]

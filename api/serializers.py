@@ -13,6 +13,7 @@ from rest_framework import serializers
 
 from procurement.contract_models import KpiReturn, ReturnLine
 from procurement.models import Award, Commitment, Contract, Kpi, Procurement, Tender
+from reporting.models import AnnualReport
 from socialvalue.models import Council, Indicator, Outcome, Theme
 from suppliers.models import Supplier
 from toms.models import Calculator, Measure, ProxyValue
@@ -322,3 +323,34 @@ class ReturnSubmissionSerializer(serializers.Serializer):
         if len(kpis) != len(set(kpis)):
             raise serializers.ValidationError("Give each KPI once")
         return lines
+
+
+class AnnualReportSerializer(serializers.ModelSerializer):
+    council = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    financial_year = serializers.SerializerMethodField(
+        help_text='The financial year as councils write it, like "2025/26"'
+    )
+    figures = serializers.JSONField(
+        read_only=True,
+        allow_null=True,
+        help_text="The figures frozen when this version was built (null until it has been): headline "
+        "sections, breakdowns by theme, outcome and measure, the year before. Diversity figures are "
+        "suppressed aggregates only, as on the report page.",
+    )
+
+    class Meta:
+        model = AnnualReport
+        fields = [
+            "id",
+            "council",
+            "year",
+            "financial_year",
+            "version",
+            "status",
+            "finished_at",
+            "published_at",
+            "figures",
+        ]
+
+    def get_financial_year(self, report) -> str:
+        return f"{report.year}/{(report.year + 1) % 100:02d}"

@@ -18,6 +18,7 @@ router.register("tenders", views.TenderViewSet, basename="tender")
 router.register("awards", views.AwardViewSet, basename="award")
 router.register("contracts", views.ContractViewSet, basename="contract")
 router.register("kpis", views.KpiViewSet, basename="kpi")
+router.register("annual-reports", views.AnnualReportViewSet, basename="annual-report")
 router.register("returns", views.ReturnViewSet, basename="return")
 
 urlpatterns = [

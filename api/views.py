@@ -23,6 +23,7 @@ from rest_framework.response import Response
 from procurement import contract_services
 from procurement.contract_models import KpiReturn, ReturnLine
 from procurement.models import Award, Commitment, Contract, Kpi, Procurement, Tender
+from reporting.models import AnnualReport
 from socialvalue.models import Council, Indicator, Outcome, Theme
 from suppliers.models import Supplier
 from toms.models import Calculator, CalculatorMeasure, Measure, ProxyValue
@@ -226,6 +227,23 @@ class KpiViewSet(VisibleViewSet):
 
     def shape(self, queryset):
         return queryset.select_related("measure").order_by("contract", "position", "pk")
+
+
+@documented(
+    "Annual reports",
+    "annual report",
+    "annual report versions",
+    examples.ANNUAL_REPORT,
+    "Each build of a council's annual social value report, with the figures frozen in it. Officers, "
+    "admins and contract managers see every version; cabinet members only the published one.",
+)
+class AnnualReportViewSet(VisibleViewSet):
+    model = AnnualReport
+    serializer_class = serializers.AnnualReportSerializer
+    filterset_class = filters.AnnualReportFilter
+
+    def shape(self, queryset):
+        return queryset.select_related("council").order_by("council__slug", "-year", "-version", "pk")
 
 
 def _keyed(exc: DjangoValidationError, field: str):

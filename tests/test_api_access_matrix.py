@@ -13,11 +13,13 @@ the same council, so "another supplier" is a supplier with data, not an empty ac
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from api.tests.factories import awarded_procurement, kpi_return, supplier_of
 from conftest import ROLE_FIXTURES
+from reporting.models import AnnualReport
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +44,9 @@ MATRIX = {
     "contract": (lambda c: c["award"].contract.pk, MEMBERS_AND_SUPPLIER),
     "kpi": (lambda c: c["award"].contract.kpis.first().pk, MEMBERS_AND_SUPPLIER),
     "return": (lambda c: c["award"].contract.returns.get().pk, MEMBERS_AND_SUPPLIER),
+    # A published annual report: every member (cabinet members see published versions only;
+    # api/tests/test_api.py checks an unpublished one is hidden from them).
+    "annual-report": (lambda c: c["report"].pk, MEMBERS),
 }
 
 
@@ -100,7 +105,10 @@ def ctx(council, other_council, request):
         council=council, officer=users["officer"], supplier=supplier_of(users["other_supplier_user"]), open_to_all=False
     )
     outcome = council.current_policy.themes.first().outcomes.first()
-    return {"council": council, "users": users, "award": award, "outcome": outcome}
+    report = AnnualReport.objects.create(
+        council=council, year=2025, version=1, status="succeeded", figures={}, published_at=timezone.now()
+    )
+    return {"council": council, "users": users, "award": award, "outcome": outcome, "report": report}
 
 
 def _client(user, auth):

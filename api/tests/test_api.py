@@ -4,12 +4,14 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from api.tests.factories import awarded_procurement, kpi_return, supplier_of
 from procurement.models import Stage
 from procurement.tests.factories import ProcurementFactory, TenderFactory
+from reporting.models import AnnualReport
 from socialvalue.tests.factories import IndicatorFactory, OutcomeFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +29,7 @@ LISTS = [
     "contracts",
     "kpis",
     "returns",
+    "annual-reports",
 ]
 
 
@@ -188,6 +191,9 @@ def _grow(council, officer, supplier, times):
         kpi_return(award.contract, by=supplier.members.get().user)
         outcome = OutcomeFactory(theme=ThemeFactory(policy=council.current_policy))
         IndicatorFactory(outcome=outcome)
+        AnnualReport.objects.create(
+            council=council, year=2025, version=AnnualReport.objects.count() + 1, status="succeeded", figures={}
+        )
 
 
 @pytest.mark.parametrize("path", LISTS)
@@ -204,7 +210,7 @@ def test_every_list_runs_a_fixed_number_of_queries(request, council, officer, su
         counts.append((len(queries), response.json()["count"]))
     (small, small_n), (large, large_n) = counts
     assert small == large, f"{path}: {small} queries for {small_n} rows, {large} for {large_n}"
-    council_only = ("themes", "outcomes", "indicators", "measures", "calculators")
+    council_only = ("themes", "outcomes", "indicators", "measures", "calculators", "annual-reports")
     if path != "councils" and not (role == "supplier_user" and path in council_only):
         assert large_n > small_n, path
 
@@ -247,3 +253,19 @@ def test_the_docs_page_loads_everything_from_our_own_origin_with_no_inline_scrip
     init = client.get(script)
     assert init["Content-Type"].startswith("application/javascript")
     assert "http://" not in init.content.decode() and "https://" not in init.content.decode()
+
+
+def test_annual_reports_cabinet_members_see_the_published_version_only(council, officer, cabinet_member):
+    """Issue 7: cabinet members see published reports only; officers every version (as on the pages)."""
+    draft = AnnualReport.objects.create(council=council, year=2025, version=1, status="succeeded", figures={"a": 1})
+    published = AnnualReport.objects.create(
+        council=council, year=2025, version=2, status="succeeded", figures={"a": 2}, published_at=timezone.now()
+    )
+    staff, cabinet = token_client(officer), token_client(cabinet_member)
+    assert {r["id"] for r in results(staff, "annual-reports")} == {draft.pk, published.pk}
+    assert [r["id"] for r in results(cabinet, "annual-reports")] == [published.pk]
+    assert cabinet.get(f"/api/annual-reports/{draft.pk}/").status_code == 404
+    body = cabinet.get(f"/api/annual-reports/{published.pk}/").json()
+    assert (body["financial_year"], body["council"], body["figures"]) == ("2025/26", "coventry", {"a": 2})
+    assert [r["id"] for r in results(staff, "annual-reports", published="true")] == [published.pk]
+    assert staff.get("/api/annual-reports/", {"year": "1999"}).status_code == 400

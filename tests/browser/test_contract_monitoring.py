@@ -51,11 +51,11 @@ def test_a_quarterly_return_is_submitted_rejected_corrected_and_counted(
     # The supplier's home says what is due; "Your contracts" lists it too; they report the quarter,
     # with a PDF as evidence.
     sign_in(supplier_user)
-    page.get_by_role("link", name="Your organisation").click()
+    page.get_by_role("link", name="Your organisation", exact=True).click()
     expect(page.get_by_role("heading", level=2, name="What needs doing")).to_be_visible()
     expect(page.get_by_role("link", name=re.compile("^Return 1:"))).to_be_visible()
     axe("supplier home with a return due")
-    page.get_by_role("link", name="Your contracts").click()
+    page.get_by_role("link", name="Your contracts", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your contracts")
     page.get_by_role("link", name=re.compile("^Return 1:")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Return 1:")
@@ -95,7 +95,7 @@ def test_a_quarterly_return_is_submitted_rejected_corrected_and_counted(
 
     # The supplier reads the reason and corrects the line.
     sign_in(supplier_user)
-    page.get_by_role("link", name="Your contracts").click()
+    page.get_by_role("link", name="Your contracts", exact=True).click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("correct 1 return")
     page.get_by_role("link", name="CCC-HW-001: return 1").click()
     expect(page.get_by_text("The payroll extract shows 10 people, not 1")).to_be_visible()
@@ -170,7 +170,7 @@ def test_officer_enters_and_imports_contracts_and_supplier_uploads_a_csv(
     _sign_out(page)
 
     sign_in(supplier_user)
-    page.get_by_role("link", name="Your contracts").click()
+    page.get_by_role("link", name="Your contracts", exact=True).click()
     axe("supplier contracts")
     page.get_by_role("link", name="CCC-2022-007").click()
     axe("supplier contract page")

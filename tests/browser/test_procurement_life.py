@@ -26,7 +26,7 @@ def _fill_money(page, label, value):
 
 def _tender(page, sign_in, user, procurement, price, quantities):
     sign_in(user)
-    page.get_by_role("link", name="Opportunities").click()
+    page.get_by_role("link", name="Opportunities", exact=True).click()
     axe_ok = page.get_by_role("link", name=procurement.title)
     expect(axe_ok).to_be_visible()
     axe_ok.click()
